@@ -1,0 +1,346 @@
+"""Simulated devices: memoryless four-party boxes given by 256 exact probabilities.
+
+Every device here is a fixed no-signalling box P(x|u) (canonical order of
+:mod:`certify.scenario`) used identically and independently in each round.
+The exact box decides every predicted number (Bell sum B.P, SV-weighted
+value of eq. (36)); sampling uses per-setting alias tables whose
+probabilities are rounded to multiples of 2^-64.
+
+Devices:
+
+* :func:`honest_quantum_device`: the box of eq. (8) measured as in
+  eqs. (9)-(10) (:mod:`certify.quantum_box`), optionally with white noise of
+  visibility V and/or an independent flip of each output bit with
+  probability p (white noise first, then flips).
+* :func:`adversarial_device`: the tightness witness of a certificate
+  ``certificates/lemma11/u<setting>-x<outcome>.json`` (format:
+  ``docs/certificate-format.md``): the no-signalling box with the largest
+  P(x*|u*) among boxes with plain Bell sum B.P <= b. For a Bell value b
+  between breakpoints the witness is the exact convex combination of the two
+  neighbouring breakpoint witnesses.
+* :func:`local_deterministic_device`: party i answers ``a_i(u_i)``; 4^4 = 256
+  strategies. :func:`best_local_strategy` enumerates them all and returns
+  the first (in the order of :func:`all_local_strategies`) with the smallest
+  plain Bell sum, which is the local bound 2 of eq. (5).
+
+>>> device = local_deterministic_device(best_local_strategy())
+>>> device.bell_sum
+Fraction(2, 1)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import product
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from certify.bell_expression import paper_bell_expression
+from certify.errors import ClaimNotProven, InputError
+from certify.no_signalling import NoSignallingSystem
+from certify.scenario import Scenario
+from certify.sv_source import AliasTable
+
+__all__ = ["BoxDevice", "honest_quantum_device", "adversarial_device", "local_deterministic_device",
+           "all_local_strategies", "best_local_strategy", "local_box", "load_certificate_document",
+           "parse_rational", "parse_sparse_box", "ValueFunctionBound", "load_value_function_bounds",
+           "BELL_TABLE", "sv_weighted_value"]
+
+SCENARIO = Scenario.binary(4)
+BELL_TABLE = np.zeros(256, dtype=np.uint8)
+for _index in paper_bell_expression().coefficients:
+    BELL_TABLE[_index] = 1
+"""B(x,u) of eq. (7) as a 0/1 table indexed by setting*16 + outcome."""
+
+
+def sv_weighted_value(box: Sequence[Fraction], setting_distribution: Sequence[Fraction]) -> Fraction:
+    """Eq. (36) in Fractions: sum_{x,u} nu(u) B(x,u) P(x|u) (nu in canonical setting order)."""
+    return sum((Fraction(setting_distribution[i // 16]) * Fraction(box[i])
+                for i in paper_bell_expression().coefficients), Fraction(0))
+
+
+@dataclass
+class BoxDevice:
+    """A memoryless device given by an exact box (256 Fractions, canonical order)."""
+
+    name: str
+    box: list[Fraction]
+    description: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if len(self.box) != 256:
+            raise InputError(f"device {self.name!r}: box must have 256 entries, got {len(self.box)}")
+        self.box = [Fraction(p) for p in self.box]
+        if not NoSignallingSystem.build(SCENARIO).contains(self.box):
+            raise ClaimNotProven(f"device {self.name!r}: box is not a no-signalling box")
+        self.tables = [AliasTable(self.box[s * 16:(s + 1) * 16]) for s in range(16)]
+        self.thresholds = np.concatenate([t.thresholds for t in self.tables])
+        self.aliases = np.concatenate([t.aliases for t in self.tables])
+
+    @property
+    def bell_sum(self) -> Fraction:
+        """Plain Bell sum B.P of eq. (5) (Lemma 11's quantity, 0..8)."""
+        return paper_bell_expression().value(self.box)
+
+    def sv_weighted_bell_value(self, setting_distribution: Sequence[Fraction]) -> Fraction:
+        """Per-round SV-weighted Bell value of eq. (36) for the given nu(u)."""
+        return sv_weighted_value(self.box, setting_distribution)
+
+    def sample(self, settings: np.ndarray, random_words: np.ndarray) -> np.ndarray:
+        """Outcome nibbles (uint8) for settings (uint8 0..15), one uint64 word per round."""
+        column = (random_words >> np.uint64(60)).astype(np.uint8)
+        cell = (settings.astype(np.intp) << 4) | column
+        low = random_words & np.uint64((1 << 60) - 1)
+        return np.where(low < self.thresholds[cell], column, self.aliases[cell])
+
+    def describe(self) -> dict:
+        return {"name": self.name, "bell_sum": str(self.bell_sum), **self.description}
+
+
+def _exact_fraction(value, option: str) -> Fraction:
+    try:
+        if isinstance(value, float):
+            raise ValueError
+        result = Fraction(value)
+    except (ValueError, ZeroDivisionError, TypeError):
+        raise InputError(f"{option}: expected an exact number such as 9999/10000 or 0.9999, "
+                         f"got {value!r}") from None
+    return result
+
+
+def honest_quantum_device(visibility=1, flip_probability=0) -> BoxDevice:
+    """The quantum box of eq. (8) with white noise (visibility V) and output flips (probability p).
+
+    >>> honest_quantum_device().bell_sum
+    Fraction(0, 1)
+    >>> honest_quantum_device(visibility="0.9999").bell_sum
+    Fraction(1, 2500)
+    """
+    from certify.quantum_box import quantum_box_fractions
+
+    v = _exact_fraction(visibility, "--visibility")
+    p = _exact_fraction(flip_probability, "--flip-probability")
+    if not 0 <= v <= 1:
+        raise InputError(f"--visibility: expected 0 <= V <= 1, got {v}")
+    if not 0 <= p <= 1:
+        raise InputError(f"--flip-probability: expected 0 <= p <= 1, got {p}")
+    ideal = quantum_box_fractions()
+    box = [v * q + (1 - v) / 16 for q in ideal]
+    if p:
+        flipped = []
+        for s in range(16):
+            for x in range(16):
+                total = Fraction(0)
+                for y in range(16):
+                    flips = bin(x ^ y).count("1")
+                    total += box[s * 16 + y] * p ** flips * (1 - p) ** (4 - flips)
+                flipped.append(total)
+        box = flipped
+    return BoxDevice("quantum", box, {"visibility": str(v), "flip_probability": str(p),
+                                      "state": "eq. (8), X for u_i=0, Z for u_i=1, x_i=0 <-> +1"})
+
+
+def all_local_strategies() -> list[tuple[tuple[int, int], ...]]:
+    """All 256 deterministic strategies: party i answers strategy[i][u_i]."""
+    return [tuple(parties) for parties in product(product((0, 1), repeat=2), repeat=4)]
+
+
+def local_box(strategy: Sequence[Sequence[int]]) -> list[Fraction]:
+    """The 0/1 box of a deterministic strategy."""
+    box = [Fraction(0)] * 256
+    for setting in SCENARIO.setting_tuples:
+        outcome = tuple(strategy[i][setting[i]] for i in range(4))
+        box[SCENARIO.index(setting, outcome)] = Fraction(1)
+    return box
+
+
+def best_local_strategy() -> tuple[tuple[int, int], ...]:
+    """The first deterministic strategy with the smallest plain Bell sum (exhaustive, 4^4 cases).
+
+    >>> best_local_strategy()
+    ((0, 0), (0, 0), (0, 0), (1, 0))
+    """
+    expression = paper_bell_expression()
+    return min(all_local_strategies(), key=lambda s: expression.value(local_box(s)))
+
+
+def local_deterministic_device(strategy: Sequence[Sequence[int]]) -> BoxDevice:
+    text = ",".join(f"{a}{b}" for a, b in strategy)
+    return BoxDevice("local", local_box(strategy),
+                     {"strategy": text, "strategy_meaning": "party i outputs digit u_i of its pair"})
+
+
+# --- certificates (docs/certificate-format.md) -------------------------------------------------
+
+_RATIONAL_CHARS = set("0123456789-/")
+
+
+def parse_rational(text, where: str) -> Fraction:
+    """Parse a canonical rational string ("p/q" lowest terms, q >= 2, or "p"), strictly."""
+    if not isinstance(text, str) or not text or not set(text) <= _RATIONAL_CHARS:
+        raise InputError(f"{where}: expected a canonical rational string, got {text!r}")
+    try:
+        value = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise InputError(f"{where}: expected a canonical rational string, got {text!r}") from None
+    if str(value) != text:
+        raise InputError(f"{where}: rational {text!r} is not in canonical form {str(value)!r}")
+    return value
+
+
+def parse_sparse_box(entries, where: str) -> list[Fraction]:
+    """A sparse vector ``[[index, "rational"], ...]`` over the 256 probabilities."""
+    if not isinstance(entries, list):
+        raise InputError(f"{where}: expected a list of [index, rational] pairs")
+    box = [Fraction(0)] * 256
+    previous = -1
+    for position, entry in enumerate(entries):
+        if (not isinstance(entry, list) or len(entry) != 2 or not isinstance(entry[0], int)
+                or isinstance(entry[0], bool)):
+            raise InputError(f"{where}[{position}]: expected [index, rational]")
+        index = entry[0]
+        if not previous < index < 256:
+            raise InputError(f"{where}[{position}]: index {index} out of order or outside 0..255")
+        value = parse_rational(entry[1], f"{where}[{position}][1]")
+        if value == 0:
+            raise InputError(f"{where}[{position}]: zero entries are not allowed")
+        box[index] = value
+        previous = index
+    return box
+
+
+def load_certificate_document(certificates_dir, setting: str, outcome: str) -> tuple[dict, Path]:
+    """Read ``<certificates_dir>/lemma11/u<setting>-x<outcome>.json`` (JSON, no floats)."""
+    if not (_valid_digits(setting) and _valid_digits(outcome)):
+        raise InputError(f"--setting/--outcome: expected four bits each such as 0001 and 1000, "
+                         f"got {setting!r} and {outcome!r}")
+    path = Path(certificates_dir) / "lemma11" / f"u{setting}-x{outcome}.json"
+    if not path.is_file():
+        raise InputError(f"{path}: certificate not found (run `certify regenerate` on main, or pass "
+                         f"--certificates DIR)")
+    if path.stat().st_size > 64 * 1024 * 1024:
+        raise InputError(f"{path}: larger than 64 MiB")
+
+    def reject_float(text):
+        raise InputError(f"{path}: JSON floats are not allowed (found {text})")
+
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"), parse_float=reject_float,
+                              parse_constant=reject_float)
+    except json.JSONDecodeError as error:
+        raise InputError(f"{path}: not valid JSON ({error})") from None
+    if not isinstance(document, dict) or document.get("format") != "certify/output-bound" \
+            or document.get("version") != 1 or isinstance(document.get("version"), bool):
+        raise InputError(f"{path}: expected format 'certify/output-bound' version 1")
+    return document, path
+
+
+def _valid_digits(text) -> bool:
+    return isinstance(text, str) and len(text) == 4 and set(text) <= {"0", "1"}
+
+
+@dataclass(frozen=True)
+class ValueFunctionBound:
+    """v(b) = min_i (constant_i + slope_i b) from a certificate's pieces (each valid everywhere)."""
+
+    pair_key: str
+    pieces: tuple[tuple[Fraction, Fraction], ...]
+    source: str
+
+    def evaluate(self, bell_value: Fraction) -> Fraction:
+        return min(c + s * Fraction(bell_value) for c, s in self.pieces)
+
+
+def _pieces_of(document: dict, where: str) -> tuple[tuple[Fraction, Fraction], ...]:
+    try:
+        pieces = document["value_function"]["pieces"]
+    except (KeyError, TypeError):
+        raise InputError(f"{where}: missing value_function.pieces") from None
+    if not isinstance(pieces, list) or not pieces:
+        raise InputError(f"{where}: value_function.pieces must be a non-empty list")
+    return tuple((parse_rational(p.get("constant"), f"{where}: value_function.pieces[{i}].constant"),
+                  parse_rational(p.get("slope"), f"{where}: value_function.pieces[{i}].slope"))
+                 for i, p in enumerate(pieces))
+
+
+def load_value_function_bounds(certificates_dir) -> dict[str, ValueFunctionBound]:
+    """Certified v_{u,x}(b) for every pair, from ``certificates_dir``.
+
+    Uses :func:`certify.certificate_store.load_value_functions` (the builder's
+    exact check) when that module exists; otherwise reads the pieces of each
+    file as specified in ``docs/certificate-format.md`` (pieces only; their
+    validity is what ``certify audit`` checks).
+    """
+    try:
+        from certify import certificate_store  # lands on main with the engine
+    except ImportError:
+        certificate_store = None
+    if certificate_store is not None:
+        functions = certificate_store.load_value_functions(certificates_dir)
+        return {key: ValueFunctionBound(key, tuple((Fraction(c), Fraction(s)) for c, s in vf.pieces),
+                                        "certificate_store.load_value_functions")
+                for key, vf in functions.items()}
+    bounds = {}
+    for setting in SCENARIO.setting_tuples:
+        for outcome in SCENARIO.outcome_tuples:
+            s, o = "".join(map(str, setting)), "".join(map(str, outcome))
+            document, path = load_certificate_document(certificates_dir, s, o)
+            bounds[f"{s}|{o}"] = ValueFunctionBound(f"{s}|{o}", _pieces_of(document, str(path)),
+                                                    "certificate files (pieces)")
+    return bounds
+
+
+def adversarial_device(certificates_dir, setting: str, outcome: str, bell_value=None) -> BoxDevice:
+    """The certificate's witness box maximising P(outcome|setting) at plain Bell sum ``bell_value``.
+
+    Args:
+        certificates_dir: folder holding ``lemma11/``.
+        setting, outcome: the target pair (u*, x*), four bits each.
+        bell_value: b >= 0 (exact); default 0, the breakpoint witness at B.P = 0.
+    """
+    document, path = load_certificate_document(certificates_dir, setting, outcome)
+    where = str(path)
+    b = Fraction(0) if bell_value is None else _exact_fraction(bell_value, "--bell-value")
+    if b < 0:
+        raise InputError(f"--bell-value: expected b >= 0, got {b}")
+    try:
+        breakpoints = document["value_function"]["breakpoints"]
+    except (KeyError, TypeError):
+        raise InputError(f"{where}: missing value_function.breakpoints") from None
+    if not isinstance(breakpoints, list) or not breakpoints:
+        raise InputError(f"{where}: value_function.breakpoints must be a non-empty list")
+    parsed = []
+    for i, point in enumerate(breakpoints):
+        if not isinstance(point, dict):
+            raise InputError(f"{where}: value_function.breakpoints[{i}] must be an object")
+        parsed.append((parse_rational(point.get("bell_value"), f"{where}: breakpoints[{i}].bell_value"),
+                       parse_rational(point.get("value"), f"{where}: breakpoints[{i}].value"),
+                       parse_sparse_box(point.get("witness"), f"{where}: breakpoints[{i}].witness")))
+    if parsed[0][0] != 0 or any(parsed[i][0] >= parsed[i + 1][0] for i in range(len(parsed) - 1)):
+        raise InputError(f"{where}: breakpoint Bell values must start at 0 and increase")
+    if b >= parsed[-1][0]:
+        box, value = parsed[-1][2], parsed[-1][1]
+    else:
+        k = max(i for i, point in enumerate(parsed) if point[0] <= b)
+        (b0, v0, w0), (b1, v1, w1) = parsed[k], parsed[k + 1]
+        t = (b - b0) / (b1 - b0)
+        box = [(1 - t) * p + t * q for p, q in zip(w0, w1)]
+        value = (1 - t) * v0 + t * v1
+    target_index = SCENARIO.index_of_key(f"{setting}|{outcome}")
+    device = BoxDevice("adversarial", box, {
+        "setting": setting, "outcome": outcome, "certificate": where,
+        "requested_bell_value": str(b), "certified_value": str(value)})
+    if device.box[target_index] != value or device.bell_sum > b:
+        raise ClaimNotProven(f"{where}: witness does not attain P({outcome}|{setting}) = {value} "
+                             f"with B.P <= {b} (got {device.box[target_index]}, B.P = {device.bell_sum})")
+    return device
+
+
+def default_certificates_dir() -> Path:
+    """``$CERTIFY_CERTIFICATES`` or ``./certificates``."""
+    return Path(os.environ.get("CERTIFY_CERTIFICATES", "certificates"))
