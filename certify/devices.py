@@ -132,14 +132,12 @@ def honest_quantum_device(visibility=1, flip_probability=0) -> BoxDevice:
     ideal = quantum_box_fractions()
     box = [v * q + (1 - v) / 16 for q in ideal]
     if p:
+        kernel = [p ** flips * (1 - p) ** (4 - flips) for flips in range(5)]
         flipped = []
         for s in range(16):
             for x in range(16):
-                total = Fraction(0)
-                for y in range(16):
-                    flips = bin(x ^ y).count("1")
-                    total += box[s * 16 + y] * p ** flips * (1 - p) ** (4 - flips)
-                flipped.append(total)
+                flipped.append(sum((box[s * 16 + y] * kernel[bin(x ^ y).count("1")]
+                                    for y in range(16) if box[s * 16 + y]), Fraction(0)))
         box = flipped
     return BoxDevice("quantum", box, {"visibility": str(v), "flip_probability": str(p),
                                       "state": "eq. (8), X for u_i=0, Z for u_i=1, x_i=0 <-> +1"})

@@ -488,13 +488,14 @@ def check_bell_counts(result: ProtocolResult, alpha: Fraction,
             lower = binomial_cdf(n, q, count)
             upper = binomial_upper_tail(n, q, count)
             p_value = min(mpmath.mpf(1), 2 * min(lower, upper))
-            accept = binomial_cdf(n, q, math.floor(result.threshold * n))
-            acceptance_probability *= accept
+            abort = binomial_upper_tail(n, q, math.floor(result.threshold * n) + 1)
+            acceptance_probability *= 1 - abort
         ok = p_value >= mpmath.mpf(alpha.numerator) / alpha.denominator
         all_ok &= ok
         reports.append({"block": block, "rounds": n, "bell_count": count,
                         "per_round_probability": str(q), "expected_count": float(q * n),
-                        "two_sided_p_value": _number(p_value), "passed": ok})
+                        "two_sided_p_value": _number(p_value),
+                        "predicted_abort_probability": _number(abort), "passed": ok})
     alpha_m = mpmath.mpf(alpha.numerator) / alpha.denominator
     if acceptance_probability < alpha_m:
         decision_ok, expectation = not result.accepted, "abort"
@@ -507,7 +508,8 @@ def check_bell_counts(result: ProtocolResult, alpha: Fraction,
          "statement": "bell count ~ Bin(n, q), q = B_SV of eq. (36) (exact); two-sided p-value >= alpha",
          "blocks": reports},
         {"name": "acceptance", "passed": decision_ok, "accepted": result.accepted,
-         "predicted_acceptance_probability": _number(acceptance_probability), "expected": expectation,
+         "predicted_acceptance_probability": _number(acceptance_probability),
+         "predicted_abort_probability": _number(1 - acceptance_probability), "expected": expectation,
          "statement": "P(accept) = prod_j P(Bin(n, q_j) <= floor(delta n)); must abort if < alpha, "
                       "accept if > 1 - alpha"},
     ]
