@@ -3,7 +3,7 @@
 Every device here is a fixed no-signalling box P(x|u) (canonical order of
 :mod:`certify.scenario`) used identically and independently in each round.
 The exact box decides every predicted number (Bell sum B.P, SV-weighted
-value of eq. (36)); sampling uses per-setting alias tables whose
+value of eq. (36)); sampling uses a per-setting inverse-CDF table whose
 probabilities are rounded to multiples of 2^-64.
 
 Devices:
@@ -44,7 +44,7 @@ from certify.bell_expression import paper_bell_expression
 from certify.errors import ClaimNotProven, InputError
 from certify.no_signalling import NoSignallingSystem
 from certify.scenario import Scenario
-from certify.sv_source import AliasTable
+from certify.sv_source import GuideTable
 
 __all__ = ["BoxDevice", "honest_quantum_device", "adversarial_device", "local_deterministic_device",
            "all_local_strategies", "best_local_strategy", "local_box", "load_certificate_document",
@@ -78,9 +78,7 @@ class BoxDevice:
         self.box = [Fraction(p) for p in self.box]
         if not NoSignallingSystem.build(SCENARIO).contains(self.box):
             raise ClaimNotProven(f"device {self.name!r}: box is not a no-signalling box")
-        self.tables = [AliasTable(self.box[s * 16:(s + 1) * 16]) for s in range(16)]
-        self.thresholds = np.concatenate([t.thresholds for t in self.tables])
-        self.aliases = np.concatenate([t.aliases for t in self.tables])
+        self.table = GuideTable([self.box[s * 16:(s + 1) * 16] for s in range(16)])
 
     @property
     def bell_sum(self) -> Fraction:
@@ -93,10 +91,7 @@ class BoxDevice:
 
     def sample(self, settings: np.ndarray, random_words: np.ndarray) -> np.ndarray:
         """Outcome nibbles (uint8) for settings (uint8 0..15), one uint64 word per round."""
-        column = (random_words >> np.uint64(60)).astype(np.uint8)
-        cell = (settings.astype(np.intp) << 4) | column
-        low = random_words & np.uint64((1 << 60) - 1)
-        return np.where(low < self.thresholds[cell], column, self.aliases[cell])
+        return self.table.sample(random_words, settings)
 
     def describe(self) -> dict:
         return {"name": self.name, "bell_sum": str(self.bell_sum), **self.description}

@@ -30,8 +30,8 @@ Sources:
   are independent and the exact nu(u) is known, which lets the simulator
   sample it vectorised.
 
-Sampling is done with an integer alias table: each probability is rounded
-to a multiple of 2^-64 (largest error 2^-64 per value); the exact
+Sampling is done by exact inverse CDF on uint64 words (:class:`GuideTable`):
+each probability is rounded to a multiple of 2^-64; the exact
 statements (eq. (1), nu(u), predicted Bell values) use the exact rationals.
 
 >>> source = IIDSource(Fraction(1, 10))
@@ -53,7 +53,7 @@ import numpy as np
 from certify.bell_expression import PAPER_U0, PAPER_U1
 from certify.errors import ClaimNotProven, InputError
 
-__all__ = ["SVSource", "IIDSource", "TargetingSource", "AdaptiveSource", "AliasTable",
+__all__ = ["SVSource", "IIDSource", "TargetingSource", "AdaptiveSource", "GuideTable",
            "parse_epsilon", "make_source", "UNTESTED_SETTINGS"]
 
 HALF = Fraction(1, 2)
@@ -78,65 +78,75 @@ def parse_epsilon(text) -> Fraction:
     return value
 
 
-class AliasTable:
-    """Walker alias table over ``size`` (a power of two <= 16) values, exact integer weights.
+class GuideTable:
+    """Exact inverse-CDF sampling of 16 values from uint64 words, one row per condition.
 
-    A uint64 r selects column ``r >> 60`` and keeps it when the low 60 bits
-    are below the column's threshold, else takes its alias. The sampled law
-    is exactly weights / 2^64, the weights being the probabilities rounded
-    to 2^-64 (the remainder goes to the largest value).
+    Each row's probabilities are rounded to integer weights w_k summing to
+    2^64 (floor, remainder to the most likely value), so the sampled law is
+    exactly w_k / 2^64, within 16 * 2^-64 of the exact one. A word r gives
+    the smallest k with r < w_0 + ... + w_k. For speed a guide table over the
+    top 12 bits of r answers directly whenever its bin of 2^52 words lies
+    inside one value's interval; the few bins that straddle a boundary
+    (at most 15 per row) fall back to comparing r with the cumulative sums.
 
-    >>> table = AliasTable([Fraction(1, 2), Fraction(1, 4), Fraction(1, 4)] + [Fraction(0)] * 13)
-    >>> table.exact_weights()[:3]
+    >>> table = GuideTable([[Fraction(1, 2), Fraction(1, 4), Fraction(1, 4)] + [Fraction(0)] * 13])
+    >>> table.exact_weights(0)[:3]
     [Fraction(1, 2), Fraction(1, 4), Fraction(1, 4)]
+    >>> table.sample(np.array([0, 1 << 63, (1 << 64) - 1], dtype=np.uint64)).tolist()
+    [0, 1, 2]
     """
 
-    COLUMN_BITS = 4
-    LOW_BITS = 60
+    GUIDE_BITS = 12
+    AMBIGUOUS = 255
 
-    def __init__(self, probabilities: Sequence[Fraction]) -> None:
-        if len(probabilities) != 16:
-            raise ValueError(f"alias table needs 16 probabilities, got {len(probabilities)}")
-        probabilities = [Fraction(p) for p in probabilities]
-        if any(p < 0 for p in probabilities) or sum(probabilities) != 1:
-            raise ValueError("alias table probabilities must be non-negative and sum to 1")
+    def __init__(self, rows: Sequence[Sequence[Fraction]]) -> None:
         total = 1 << 64
-        weights = [int(p * total) for p in probabilities]  # floor
-        weights[max(range(16), key=lambda k: probabilities[k])] += total - sum(weights)
-        capacity = 1 << self.LOW_BITS
-        thresholds = [0] * 16
-        aliases = list(range(16))
-        small = [k for k in range(16) if weights[k] < capacity]
-        large = [k for k in range(16) if weights[k] >= capacity]
-        remaining = list(weights)
-        while small and large:
-            s, l = small.pop(), large.pop()
-            thresholds[s] = remaining[s]
-            aliases[s] = l
-            remaining[l] -= capacity - remaining[s]
-            (small if remaining[l] < capacity else large).append(l)
-        for k in small + large:
-            thresholds[k] = capacity
-        self.weights = weights
-        self.thresholds = np.array(thresholds, dtype=np.uint64)
-        self.aliases = np.array(aliases, dtype=np.uint8)
+        bin_width = 1 << (64 - self.GUIDE_BITS)
+        guides, cumulative, last_positive, self.weights = [], [], [], []
+        for row_number, probabilities in enumerate(rows):
+            if len(probabilities) != 16:
+                raise ValueError(f"row {row_number}: needs 16 probabilities, got {len(probabilities)}")
+            probabilities = [Fraction(p) for p in probabilities]
+            if any(p < 0 for p in probabilities) or sum(probabilities) != 1:
+                raise ValueError(f"row {row_number}: probabilities must be >= 0 and sum to 1")
+            weights = [int(p * total) for p in probabilities]
+            weights[max(range(16), key=lambda k: probabilities[k])] += total - sum(weights)
+            self.weights.append(weights)
+            sums, running = [], 0
+            for w in weights:
+                running += w
+                sums.append(running)
 
-    def exact_weights(self) -> list[Fraction]:
-        """The law actually sampled (weights / 2^64), recomputed from the table."""
-        capacity = 1 << self.LOW_BITS
-        mass = [0] * 16
-        for column in range(16):
-            kept = int(self.thresholds[column])
-            mass[column] += kept
-            mass[int(self.aliases[column])] += capacity - kept
-        return [Fraction(m, 1 << 64) for m in mass]
+            def value_of(word: int) -> int:
+                return next(k for k in range(16) if word < sums[k])
 
-    def sample(self, random_words: np.ndarray) -> np.ndarray:
-        """Map uint64 words to values 0..15 (uint8)."""
-        column = (random_words >> np.uint64(self.LOW_BITS)).astype(np.uint8)
-        low = random_words & np.uint64((1 << self.LOW_BITS) - 1)
-        keep = low < self.thresholds[column]
-        return np.where(keep, column, self.aliases[column])
+            guide = []
+            for b in range(1 << self.GUIDE_BITS):
+                low, high = value_of(b * bin_width), value_of((b + 1) * bin_width - 1)
+                guide.append(low if low == high else self.AMBIGUOUS)
+            guides.append(guide)
+            cumulative.append([min(x, total - 1) for x in sums[:15]])
+            last_positive.append(max(k for k in range(16) if weights[k]))
+        self.guide = np.array(guides, dtype=np.uint8).reshape(-1)
+        self.cumulative = np.array(cumulative, dtype=np.uint64)
+        self.last_positive = np.array(last_positive, dtype=np.uint8)
+
+    def exact_weights(self, row: int = 0) -> list[Fraction]:
+        """The law actually sampled for ``row``: weights / 2^64."""
+        return [Fraction(w, 1 << 64) for w in self.weights[row]]
+
+    def sample(self, random_words: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Values 0..15 (uint8), one uint64 word each; ``rows`` selects the row per word."""
+        top = random_words >> np.uint64(64 - self.GUIDE_BITS)
+        cell = top if rows is None else (rows.astype(np.uint64) << np.uint64(self.GUIDE_BITS)) | top
+        values = self.guide[cell]
+        ambiguous = np.flatnonzero(values == self.AMBIGUOUS)
+        if ambiguous.size:
+            row_of = np.zeros(ambiguous.size, dtype=np.intp) if rows is None else rows[ambiguous].astype(np.intp)
+            words = random_words[ambiguous]
+            counted = (words[:, None] >= self.cumulative[row_of]).sum(axis=1)
+            values[ambiguous] = np.minimum(counted, self.last_positive[row_of]).astype(np.uint8)
+        return values
 
 
 @dataclass
@@ -150,7 +160,7 @@ class SVSource:
         self.epsilon = Fraction(self.epsilon)
         if not 0 <= self.epsilon < HALF:
             raise InputError(f"epsilon must satisfy 0 <= epsilon < 1/2, got {self.epsilon}")
-        self._alias = AliasTable(self.nibble_distribution())
+        self._table = GuideTable([self.nibble_distribution()])
 
     def probability_of_zero(self, prefix: tuple[int, ...]) -> Fraction:
         """P(next bit = 0 | bits ``prefix`` of the current nibble); override."""
@@ -183,7 +193,7 @@ class SVSource:
 
     def sample_nibbles(self, random_words: np.ndarray) -> np.ndarray:
         """Nibbles (uint8, 0..15) from uint64 words, one word per nibble."""
-        return self._alias.sample(random_words)
+        return self._table.sample(random_words)
 
     def describe(self) -> dict:
         return {"name": self.name, "epsilon": str(self.epsilon)}

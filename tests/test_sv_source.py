@@ -1,4 +1,4 @@
-"""SV sources: exact eq. (1), exact nu(u), and the alias sampler."""
+"""SV sources: exact eq. (1), exact nu(u), and the inverse-CDF sampler."""
 
 import math
 from fractions import Fraction
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from certify.errors import ClaimNotProven, InputError
-from certify.sv_source import (AdaptiveSource, AliasTable, IIDSource, SVSource, TargetingSource,
+from certify.sv_source import (AdaptiveSource, GuideTable, IIDSource, SVSource, TargetingSource,
                                UNTESTED_SETTINGS, make_source, parse_epsilon)
 
 EPSILONS = [Fraction(0), Fraction(1, 10), Fraction(1, 3), Fraction(49, 100)]
@@ -56,16 +56,34 @@ def test_adaptive_source_pushes_toward_untested_settings():
     assert sum(adaptive[k] for k in untested) > sum(iid[k] for k in untested)
 
 
-def test_alias_table_law_is_exact_to_2_minus_64():
-    probabilities = IIDSource(Fraction(1, 7)).nibble_distribution()
-    table = AliasTable(probabilities)
-    sampled = table.exact_weights()
-    assert sum(sampled) == 1
-    assert sampled == [Fraction(w, 1 << 64) for w in table.weights]
-    assert all(abs(a - b) <= Fraction(16, 1 << 64) for a, b in zip(sampled, probabilities))
+def test_guide_table_law_is_exact_to_2_minus_64():
+    """Recount, bin by bin, the words mapped to each value: the law is exactly weights / 2^64."""
+    rows = [IIDSource(Fraction(1, 7)).nibble_distribution(),
+            [Fraction(1, 3), Fraction(0), Fraction(2, 3)] + [Fraction(0)] * 13]
+    table = GuideTable(rows)
+    bits = GuideTable.GUIDE_BITS
+    width = 1 << (64 - bits)
+    for row, probabilities in enumerate(rows):
+        sampled = table.exact_weights(row)
+        assert sum(sampled) == 1
+        assert all(abs(a - b) <= Fraction(16, 1 << 64) for a, b in zip(sampled, probabilities))
+        mass = [0] * 16
+        guide = table.guide[row << bits:(row + 1) << bits]
+        for b, value in enumerate(guide.tolist()):
+            if value != GuideTable.AMBIGUOUS:
+                mass[value] += width
+            else:  # split the straddling bin at the cumulative sums, using the sampler itself
+                start, end = b * width, (b + 1) * width
+                cuts = sorted({start, end} | {int(c) for c in table.cumulative[row] if start < int(c) < end})
+                for left, right in zip(cuts, cuts[1:]):
+                    words = np.array([left, right - 1], dtype=np.uint64)
+                    values = table.sample(words, np.array([row, row])).tolist()
+                    assert values[0] == values[1]
+                    mass[values[0]] += right - left
+        assert [Fraction(m, 1 << 64) for m in mass] == sampled
 
 
-def test_alias_sampling_frequencies():
+def test_sampling_frequencies():
     """Empirical nibble frequencies within a Hoeffding radius at 1e-9 (Bonferroni over 16)."""
     source = AdaptiveSource(Fraction(1, 10))
     rng = np.random.Generator(np.random.PCG64(11))
