@@ -18,7 +18,8 @@ from certify.devices import (adversarial_device, best_local_strategy, default_ce
                              local_deterministic_device)
 from certify.errors import ClaimNotProven, InputError
 from certify.extractor import BlockExtractor
-from certify.simulator import (DEFAULT_CHUNK_ROUNDS, DEFAULT_THRESHOLD_RULE, crosscheck,
+from certify.simulator import (CERTIFIED_BOUND_SOURCE, DEFAULT_CHUNK_ROUNDS,
+                               DEFAULT_THRESHOLD_RULE, PAPER_BOUND_SOURCE, crosscheck,
                                default_protocol_threshold, paper_lemma11_bounds, run_protocol_one,
                                run_protocol_two)
 from certify.sv_source import make_source, parse_epsilon
@@ -81,6 +82,9 @@ def add_parser(subparsers) -> None:
                         help=f"rounds per chunk (multiple of 64), default {DEFAULT_CHUNK_ROUNDS}")
     parser.add_argument("--crosscheck", action="store_true",
                         help="run the cross-checks against the certificates and the exact tails")
+    parser.add_argument("--paper-bounds", action="store_true",
+                        help="cross-check output probabilities against the paper's Lemma 11 line "
+                             "(1 + 2 B.P)/3 instead of the certificates")
     parser.add_argument("--alpha", default="1/1000",
                         help="significance level of the cross-checks (exact), default 1/1000")
     parser.add_argument("--output-file", default=None,
@@ -185,15 +189,11 @@ def simulate_document(args, progress=None) -> dict:
         if not 0 < alpha < 1:
             raise InputError(f"--alpha: expected 0 < alpha < 1, got {alpha}")
         certificates = args.certificates or default_certificates_dir()
-        try:
-            bounds = load_value_function_bounds(certificates)
-        except InputError as error:
-            if args.device == "adversarial":
-                raise
-            print(f"certify simulate: warning: certified bounds unavailable ({error}); "
-                  f"the output-bound check uses the paper's Lemma 11 line instead", file=sys.stderr)
-            bounds = paper_lemma11_bounds()
-        document["crosscheck"] = crosscheck(result, devices, source, bounds, alpha)
+        if args.paper_bounds:
+            bounds, bound_source = paper_lemma11_bounds(), PAPER_BOUND_SOURCE
+        else:
+            bounds, bound_source = load_value_function_bounds(certificates), CERTIFIED_BOUND_SOURCE
+        document["crosscheck"] = crosscheck(result, devices, source, bounds, alpha, bound_source)
     return document
 
 

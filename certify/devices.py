@@ -30,10 +30,10 @@ Fraction(2, 1)
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from itertools import product
 from pathlib import Path
 from typing import Sequence
@@ -47,9 +47,8 @@ from certify.scenario import Scenario
 from certify.sv_source import GuideTable
 
 __all__ = ["BoxDevice", "honest_quantum_device", "adversarial_device", "local_deterministic_device",
-           "all_local_strategies", "best_local_strategy", "local_box", "load_certificate_document",
-           "parse_rational", "parse_sparse_box", "ValueFunctionBound", "load_value_function_bounds",
-           "BELL_TABLE", "sv_weighted_value"]
+           "all_local_strategies", "best_local_strategy", "local_box", "load_checked_value_function",
+           "load_value_function_bounds", "BELL_TABLE", "sv_weighted_value", "default_certificates_dir"]
 
 SCENARIO = Scenario.binary(4)
 BELL_TABLE = np.zeros(256, dtype=np.uint8)
@@ -170,122 +169,62 @@ def local_deterministic_device(strategy: Sequence[Sequence[int]]) -> BoxDevice:
 
 # --- certificates (docs/certificate-format.md) -------------------------------------------------
 
-_RATIONAL_CHARS = set("0123456789-/")
 
-
-def parse_rational(text, where: str) -> Fraction:
-    """Parse a canonical rational string ("p/q" lowest terms, q >= 2, or "p"), strictly."""
-    if not isinstance(text, str) or not text or not set(text) <= _RATIONAL_CHARS:
-        raise InputError(f"{where}: expected a canonical rational string, got {text!r}")
-    try:
-        value = Fraction(text)
-    except (ValueError, ZeroDivisionError):
-        raise InputError(f"{where}: expected a canonical rational string, got {text!r}") from None
-    if str(value) != text:
-        raise InputError(f"{where}: rational {text!r} is not in canonical form {str(value)!r}")
-    return value
-
-
-def parse_sparse_box(entries, where: str) -> list[Fraction]:
-    """A sparse vector ``[[index, "rational"], ...]`` over the 256 probabilities."""
-    if not isinstance(entries, list):
-        raise InputError(f"{where}: expected a list of [index, rational] pairs")
-    box = [Fraction(0)] * 256
-    previous = -1
-    for position, entry in enumerate(entries):
-        if (not isinstance(entry, list) or len(entry) != 2 or not isinstance(entry[0], int)
-                or isinstance(entry[0], bool)):
-            raise InputError(f"{where}[{position}]: expected [index, rational]")
-        index = entry[0]
-        if not previous < index < 256:
-            raise InputError(f"{where}[{position}]: index {index} out of order or outside 0..255")
-        value = parse_rational(entry[1], f"{where}[{position}][1]")
-        if value == 0:
-            raise InputError(f"{where}[{position}]: zero entries are not allowed")
-        box[index] = value
-        previous = index
-    return box
-
-
-def load_certificate_document(certificates_dir, setting: str, outcome: str) -> tuple[dict, Path]:
-    """Read ``<certificates_dir>/lemma11/u<setting>-x<outcome>.json`` (JSON, no floats)."""
+def _certificate_path(certificates_dir, setting: str, outcome: str) -> Path:
     if not (_valid_digits(setting) and _valid_digits(outcome)):
         raise InputError(f"--setting/--outcome: expected four bits each such as 0001 and 1000, "
                          f"got {setting!r} and {outcome!r}")
     path = Path(certificates_dir) / "lemma11" / f"u{setting}-x{outcome}.json"
     if not path.is_file():
-        raise InputError(f"{path}: certificate not found (run `certify regenerate` on main, or pass "
+        raise InputError(f"{path}: certificate not found (run `certify regenerate`, or pass "
                          f"--certificates DIR)")
-    if path.stat().st_size > 64 * 1024 * 1024:
-        raise InputError(f"{path}: larger than 64 MiB")
-
-    def reject_float(text):
-        raise InputError(f"{path}: JSON floats are not allowed (found {text})")
-
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"), parse_float=reject_float,
-                              parse_constant=reject_float)
-    except json.JSONDecodeError as error:
-        raise InputError(f"{path}: not valid JSON ({error})") from None
-    if not isinstance(document, dict) or document.get("format") != "certify/output-bound" \
-            or document.get("version") != 1 or isinstance(document.get("version"), bool):
-        raise InputError(f"{path}: expected format 'certify/output-bound' version 1")
-    return document, path
+    return path
 
 
 def _valid_digits(text) -> bool:
     return isinstance(text, str) and len(text) == 4 and set(text) <= {"0", "1"}
 
 
-@dataclass(frozen=True)
-class ValueFunctionBound:
-    """v(b) = min_i (constant_i + slope_i b) from a certificate's pieces (each valid everywhere)."""
+def load_checked_value_function(certificates_dir, setting: str, outcome: str):
+    """The value function of one certificate file, after the builder's exact check.
 
-    pair_key: str
-    pieces: tuple[tuple[Fraction, Fraction], ...]
-    source: str
-
-    def evaluate(self, bell_value: Fraction) -> Fraction:
-        return min(c + s * Fraction(bell_value) for c, s in self.pieces)
-
-
-def _pieces_of(document: dict, where: str) -> tuple[tuple[Fraction, Fraction], ...]:
-    try:
-        pieces = document["value_function"]["pieces"]
-    except (KeyError, TypeError):
-        raise InputError(f"{where}: missing value_function.pieces") from None
-    if not isinstance(pieces, list) or not pieces:
-        raise InputError(f"{where}: value_function.pieces must be a non-empty list")
-    return tuple((parse_rational(p.get("constant"), f"{where}: value_function.pieces[{i}].constant"),
-                  parse_rational(p.get("slope"), f"{where}: value_function.pieces[{i}].slope"))
-                 for i, p in enumerate(pieces))
-
-
-def load_value_function_bounds(certificates_dir) -> dict[str, ValueFunctionBound]:
-    """Certified v_{u,x}(b) for every pair, from ``certificates_dir``.
-
-    Uses :func:`certify.certificate_store.load_value_functions` (the builder's
-    exact check) when that module exists; otherwise reads the pieces of each
-    file as specified in ``docs/certificate-format.md`` (pieces only; their
-    validity is what ``certify audit`` checks).
+    Uses :func:`certify.certificate_store.load_document`,
+    :func:`certify.certificate.verify_document` (raises InputError /
+    ClaimNotProven naming the file) and
+    :func:`certify.certificate_store.value_function_of`.
     """
+    from certify.certificate import verify_document
+    from certify.certificate_store import load_document, value_function_of
+
+    path = _certificate_path(certificates_dir, setting, outcome)
+    document = load_document(path)
     try:
-        from certify import certificate_store  # lands on main with the engine
-    except ImportError:
-        certificate_store = None
-    if certificate_store is not None:
-        functions = certificate_store.load_value_functions(certificates_dir)
-        return {key: ValueFunctionBound(key, tuple((Fraction(c), Fraction(s)) for c, s in vf.pieces),
-                                        "certificate_store.load_value_functions")
-                for key, vf in functions.items()}
-    bounds = {}
-    for setting in SCENARIO.setting_tuples:
-        for outcome in SCENARIO.outcome_tuples:
-            s, o = "".join(map(str, setting)), "".join(map(str, outcome))
-            document, path = load_certificate_document(certificates_dir, s, o)
-            bounds[f"{s}|{o}"] = ValueFunctionBound(f"{s}|{o}", _pieces_of(document, str(path)),
-                                                    "certificate files (pieces)")
-    return bounds
+        verify_document(document)
+    except InputError as error:
+        raise InputError(f"{path}: {error}") from None
+    except ClaimNotProven as error:
+        raise ClaimNotProven(f"{path}: {error}") from None
+    return value_function_of(document), path
+
+
+def load_value_function_bounds(certificates_dir) -> dict:
+    """Certified v_{u,x} for all 256 pairs (:func:`certify.certificate_store.load_value_functions`).
+
+    Cached per folder and per (name, size, mtime) of its files, so repeated
+    runs in one process check the certificates once.
+    """
+    folder = Path(certificates_dir).resolve()
+    lemma11 = folder / "lemma11"
+    stamp = tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns)
+                         for p in lemma11.glob("*.json"))) if lemma11.is_dir() else ()
+    return dict(_load_value_functions_cached(str(folder), stamp))
+
+
+@lru_cache(maxsize=4)
+def _load_value_functions_cached(folder: str, stamp) -> dict:
+    from certify.certificate_store import load_value_functions
+
+    return load_value_functions(Path(folder))
 
 
 def adversarial_device(certificates_dir, setting: str, outcome: str, bell_value=None) -> BoxDevice:
@@ -294,42 +233,22 @@ def adversarial_device(certificates_dir, setting: str, outcome: str, bell_value=
     Args:
         certificates_dir: folder holding ``lemma11/``.
         setting, outcome: the target pair (u*, x*), four bits each.
-        bell_value: b >= 0 (exact); default 0, the breakpoint witness at B.P = 0.
+        bell_value: b >= 0 (exact); default 0. Between breakpoints the box is
+            the exact convex combination of the neighbouring breakpoint
+            witnesses (``ValueFunction.witness_at``).
     """
-    document, path = load_certificate_document(certificates_dir, setting, outcome)
-    where = str(path)
     b = Fraction(0) if bell_value is None else _exact_fraction(bell_value, "--bell-value")
     if b < 0:
         raise InputError(f"--bell-value: expected b >= 0, got {b}")
-    try:
-        breakpoints = document["value_function"]["breakpoints"]
-    except (KeyError, TypeError):
-        raise InputError(f"{where}: missing value_function.breakpoints") from None
-    if not isinstance(breakpoints, list) or not breakpoints:
-        raise InputError(f"{where}: value_function.breakpoints must be a non-empty list")
-    parsed = []
-    for i, point in enumerate(breakpoints):
-        if not isinstance(point, dict):
-            raise InputError(f"{where}: value_function.breakpoints[{i}] must be an object")
-        parsed.append((parse_rational(point.get("bell_value"), f"{where}: breakpoints[{i}].bell_value"),
-                       parse_rational(point.get("value"), f"{where}: breakpoints[{i}].value"),
-                       parse_sparse_box(point.get("witness"), f"{where}: breakpoints[{i}].witness")))
-    if parsed[0][0] != 0 or any(parsed[i][0] >= parsed[i + 1][0] for i in range(len(parsed) - 1)):
-        raise InputError(f"{where}: breakpoint Bell values must start at 0 and increase")
-    if b >= parsed[-1][0]:
-        box, value = parsed[-1][2], parsed[-1][1]
-    else:
-        k = max(i for i, point in enumerate(parsed) if point[0] <= b)
-        (b0, v0, w0), (b1, v1, w1) = parsed[k], parsed[k + 1]
-        t = (b - b0) / (b1 - b0)
-        box = [(1 - t) * p + t * q for p, q in zip(w0, w1)]
-        value = (1 - t) * v0 + t * v1
+    function, path = load_checked_value_function(certificates_dir, setting, outcome)
+    value = function.evaluate(b)
+    box = list(function.witness_at(b))
     target_index = SCENARIO.index_of_key(f"{setting}|{outcome}")
     device = BoxDevice("adversarial", box, {
-        "setting": setting, "outcome": outcome, "certificate": where,
+        "setting": setting, "outcome": outcome, "certificate": str(path),
         "requested_bell_value": str(b), "certified_value": str(value)})
     if device.box[target_index] != value or device.bell_sum > b:
-        raise ClaimNotProven(f"{where}: witness does not attain P({outcome}|{setting}) = {value} "
+        raise ClaimNotProven(f"{path}: witness does not attain P({outcome}|{setting}) = {value} "
                              f"with B.P <= {b} (got {device.box[target_index]}, B.P = {device.bell_sum})")
     return device
 

@@ -73,7 +73,7 @@ from typing import Callable, Iterable, Sequence
 import mpmath
 import numpy as np
 
-from certify.devices import BELL_TABLE, BoxDevice, ValueFunctionBound
+from certify.devices import BELL_TABLE, BoxDevice
 from certify.errors import InputError
 from certify.extractor import BlockExtractor
 from certify.scenario import Scenario
@@ -82,7 +82,8 @@ from certify.sv_source import SVSource
 __all__ = ["default_protocol_threshold", "DEFAULT_THRESHOLD_RULE", "ProtocolResult",
            "run_protocol_one", "run_protocol_two", "crosscheck", "check_output_bounds",
            "check_bell_counts", "check_lemma7", "binomial_cdf", "binomial_upper_tail",
-           "paper_lemma11_bounds", "DEFAULT_CHUNK_ROUNDS"]
+           "paper_lemma11_bounds", "DEFAULT_CHUNK_ROUNDS", "PAPER_BOUND_SOURCE",
+           "CERTIFIED_BOUND_SOURCE"]
 
 DEFAULT_CHUNK_ROUNDS = 1 << 18
 SCENARIO = Scenario.binary(4)
@@ -405,12 +406,23 @@ def _number(value) -> float:
 # --- cross-checks -----------------------------------------------------------------------------
 
 
-def paper_lemma11_bounds() -> dict[str, ValueFunctionBound]:
+@dataclass(frozen=True)
+class _Line:
+    constant: Fraction
+    slope: Fraction
+
+    def evaluate(self, bell_value) -> Fraction:
+        return self.constant + self.slope * Fraction(bell_value)
+
+
+PAPER_BOUND_SOURCE = "paper Lemma 11 (1 + 2 B.P)/3, uncertified"
+CERTIFIED_BOUND_SOURCE = "certificates (certificate_store.load_value_functions, exact check)"
+
+
+def paper_lemma11_bounds() -> dict:
     """The paper's claim P(x|u) <= (1 + 2 B.P)/3 (Lemma 11) for every pair: not a certificate."""
-    return {SCENARIO.pair_key(i): ValueFunctionBound(SCENARIO.pair_key(i),
-                                                     ((Fraction(1, 3), Fraction(2, 3)),),
-                                                     "paper Lemma 11 (1 + 2 B.P)/3, uncertified")
-            for i in range(256)}
+    line = _Line(Fraction(1, 3), Fraction(2, 3))
+    return {SCENARIO.pair_key(i): line for i in range(256)}
 
 
 def _exceeds_radius(difference: Fraction, count: int, log_argument: Fraction) -> bool | None:
@@ -428,9 +440,9 @@ def _exceeds_radius(difference: Fraction, count: int, log_argument: Fraction) ->
         return None
 
 
-def check_output_bounds(pair_counts: np.ndarray, bell_value: Fraction,
-                        bounds: dict[str, ValueFunctionBound], alpha: Fraction,
-                        target: str | None = None) -> dict:
+def check_output_bounds(pair_counts: np.ndarray, bell_value: Fraction, bounds: dict,
+                        alpha: Fraction, target: str | None = None,
+                        bound_source: str = CERTIFIED_BOUND_SOURCE) -> dict:
     """Empirical P(x|u) against the certified bound v_{u,x}(B.P) (one-sided; two-sided on ``target``)."""
     alpha = Fraction(alpha)
     log_argument = Fraction(2 * 256) / alpha
@@ -465,7 +477,7 @@ def check_output_bounds(pair_counts: np.ndarray, bell_value: Fraction,
                       "(Hoeffding, two-sided, Bonferroni over 256 pairs)"
                       + ("; target pair two-sided |freq - v| <= r_u" if target else "")),
         "alpha": str(alpha), "device_bell_sum": str(bell_value),
-        "bound_source": next(iter(bounds.values())).source,
+        "bound_source": bound_source,
         "violations": failures, "undecided": undecided,
     }
     if worst is not None:
@@ -541,7 +553,7 @@ def check_lemma7(n: int, count: int, mean: Fraction, alpha: Fraction) -> dict:
 
 
 def crosscheck(result: ProtocolResult, devices: Sequence[BoxDevice], source: SVSource,
-               bounds: dict[str, ValueFunctionBound], alpha: Fraction) -> dict:
+               bounds: dict, alpha: Fraction, bound_source: str = CERTIFIED_BOUND_SOURCE) -> dict:
     """All cross-checks of one run: ``{"passed": bool, "checks": [...]}``."""
     checks = []
     nu = source.nibble_distribution()
@@ -553,7 +565,8 @@ def crosscheck(result: ProtocolResult, devices: Sequence[BoxDevice], source: SVS
         device = devices[0]
         if device.name == "adversarial":
             target = f"{device.description['setting']}|{device.description['outcome']}"
-        checks.append(check_output_bounds(result.pair_counts, device.bell_sum, bounds, alpha, target))
+        checks.append(check_output_bounds(result.pair_counts, device.bell_sum, bounds, alpha, target,
+                                          bound_source))
     else:
         checks.append({"name": "output_bounds", "passed": True,
                        "skipped": "devices differ; pair counts are pooled over both"})

@@ -2,6 +2,7 @@
 
 import json
 import math
+from pathlib import Path
 from fractions import Fraction
 from itertools import product
 
@@ -10,9 +11,10 @@ import pytest
 
 from certify.bell_expression import paper_bell_expression
 from certify.devices import (BoxDevice, adversarial_device, all_local_strategies, best_local_strategy,
-                             honest_quantum_device, local_box, local_deterministic_device)
+                             honest_quantum_device, load_value_function_bounds, local_box,
+                             local_deterministic_device)
 from certify.errors import ClaimNotProven, InputError
-from certify.exact_lp import StandardFormLP, solve_from_basis
+from certify.exact_lp import StandardFormLP, maximise
 from certify.float_solve import propose_basis
 from certify.no_signalling import NoSignallingSystem
 from certify.scenario import Scenario
@@ -26,44 +28,34 @@ EPS = Fraction(1, 10)
 ALPHA = Fraction(1, 10 ** 6)
 
 
-# --- a certificate-shaped fixture computed here with the exact LP ----------------------------
+CERTIFICATES = Path(__file__).resolve().parent.parent / "certificates"
 
-def _exact_max(target_key: str, bell_value: Fraction) -> list[Fraction]:
-    """Box maximising P(target) over no-signalling boxes with B.P <= bell_value (exact LP)."""
+
+@pytest.fixture(scope="module")
+def certificates_dir():
+    """The committed certificates (generated on main by ``certify regenerate``)."""
+    assert (CERTIFICATES / "lemma11" / "u0001-x1000.json").is_file(), "certificates missing"
+    return CERTIFICATES
+
+
+@pytest.fixture(scope="module")
+def certified_bounds(certificates_dir):
+    return load_value_function_bounds(certificates_dir)
+
+
+def _exact_max(target_key: str, bell_value: Fraction) -> Fraction:
+    """max P(target) over no-signalling boxes with B.P <= bell_value, by the exact LP stage."""
     ns = NoSignallingSystem.build(SCENARIO)
     rows = [tuple((c, Fraction(v)) for c, v in ns.rows[i]) for i in ns.independent_rows]
     rhs = [Fraction(ns.right_hand_sides[i]) for i in ns.independent_rows]
     bell = paper_bell_expression()
-    slack_column = 256
-    rows.append(tuple(sorted(bell.coefficients.items())) + ((slack_column, Fraction(1)),))
+    rows.append(tuple(sorted(bell.coefficients.items())) + ((256, Fraction(1)),))  # slack column
     rhs.append(bell_value)
     objective = [Fraction(0)] * 257
     objective[SCENARIO.index_of_key(target_key)] = Fraction(1)
     proposal = propose_basis(objective, rows, rhs, 257)
-    optimum = solve_from_basis(StandardFormLP(tuple(objective), tuple(rows), tuple(rhs)),
-                               proposal.basic_columns)
-    return list(optimum.primal[:256])
-
-
-def _sparse(box):
-    return [[i, str(p)] for i, p in enumerate(box) if p]
-
-
-@pytest.fixture(scope="module")
-def certificates_dir(tmp_path_factory):
-    """lemma11/u0001-x1000.json with breakpoint witnesses at B.P = 0 and B.P = 1 (exact LP)."""
-    folder = tmp_path_factory.mktemp("certificates")
-    (folder / "lemma11").mkdir()
-    key = "0001|1000"
-    breakpoints = []
-    for b in (Fraction(0), Fraction(1)):
-        box = _exact_max(key, b)
-        breakpoints.append({"bell_value": str(b), "value": str(box[SCENARIO.index_of_key(key)]),
-                            "witness": _sparse(box)})
-    document = {"format": "certify/output-bound", "version": 1,
-                "value_function": {"breakpoints": breakpoints, "pieces": []}}
-    (folder / "lemma11" / "u0001-x1000.json").write_text(json.dumps(document))
-    return folder
+    lp = StandardFormLP(rows=tuple(rows), rhs=tuple(rhs), num_columns=257, objective=tuple(objective))
+    return maximise(lp, proposal.basic_columns).value
 
 
 # --- binomial tails -------------------------------------------------------------------------
@@ -117,21 +109,23 @@ def test_device_sampling_matches_its_box():
 def test_adversarial_device_from_certificate(certificates_dir):
     device = adversarial_device(certificates_dir, "0001", "1000")
     assert device.bell_sum == 0
-    assert device.box[SCENARIO.index_of_key("0001|1000")] == Fraction(1, 3)
+    # independent recomputation of the optimum with the exact LP stage
+    assert device.box[SCENARIO.index_of_key("0001|1000")] == _exact_max("0001|1000", Fraction(0))
     halfway = adversarial_device(certificates_dir, "0001", "1000", "1/2")
     assert halfway.bell_sum <= Fraction(1, 2)
+    assert halfway.box[SCENARIO.index_of_key("0001|1000")] == _exact_max("0001|1000", Fraction(1, 2))
     with pytest.raises(InputError, match="certificate not found"):
-        adversarial_device(certificates_dir, "0010", "1000")
+        adversarial_device(certificates_dir / "nowhere", "0010", "1000")
     with pytest.raises(InputError, match="four bits"):
         adversarial_device(certificates_dir, "0001", "10")
 
 
-def test_adversarial_device_rejects_a_witness_below_its_stated_value(certificates_dir, tmp_path):
+def test_adversarial_device_rejects_a_tampered_certificate(certificates_dir, tmp_path):
     document = json.loads((certificates_dir / "lemma11" / "u0001-x1000.json").read_text())
     document["value_function"]["breakpoints"][0]["value"] = "1/2"
     (tmp_path / "lemma11").mkdir()
     (tmp_path / "lemma11" / "u0001-x1000.json").write_text(json.dumps(document))
-    with pytest.raises(ClaimNotProven, match="does not attain"):
+    with pytest.raises((ClaimNotProven, InputError), match="u0001-x1000.json"):
         adversarial_device(tmp_path, "0001", "1000")
 
 
@@ -187,22 +181,21 @@ def test_noisy_device_accepts_at_the_predicted_rate():
     assert abs(accepted / runs - predicted) <= math.sqrt(math.log(2 / 1e-6) / (2 * runs))
 
 
-def test_honest_noisy_device_inside_the_region_passes_all_crosschecks():
+def test_honest_noisy_device_inside_the_region_passes_all_crosschecks(certified_bounds):
     source = make_source("iid", EPS)
     device = honest_quantum_device("0.9999")
     result = run_protocol_one(source, device, 200_000, default_protocol_threshold(EPS), 1,
                               chunk_rounds=65_536)
-    report = crosscheck(result, [device], source, paper_lemma11_bounds(), ALPHA)
+    report = crosscheck(result, [device], source, certified_bounds, ALPHA)
     assert result.accepted and report["passed"], report
 
 
-def test_adversarial_device_reaches_its_bound(certificates_dir):
+def test_adversarial_device_reaches_its_certified_bound(certificates_dir, certified_bounds):
     source = make_source("targeting", EPS, target_setting="0001")
     device = adversarial_device(certificates_dir, "0001", "1000")
     result = run_protocol_one(source, device, 200_000, default_protocol_threshold(EPS), 5,
                               chunk_rounds=65_536)
-    bounds = paper_lemma11_bounds()
-    report = crosscheck(result, [device], source, bounds, ALPHA)
+    report = crosscheck(result, [device], source, certified_bounds, ALPHA)
     assert report["passed"], report
     target = report["checks"][0]["target"]
     assert target["certified_bound"] == "1/3" and target["reached_within_interval"]
@@ -218,13 +211,13 @@ def test_two_sided_check_fails_when_the_claimed_bound_is_not_reached(certificate
     assert not report["passed"] and not report["target"]["reached_within_interval"]
 
 
-def test_output_bound_check_fails_for_a_box_violating_the_certified_bound():
+def test_output_bound_check_fails_for_a_box_violating_the_certified_bound(certified_bounds):
     """Local box (P = 1 on some pairs) presented as if its Bell sum were 0: bound 1/3 is violated."""
     source = make_source("iid", EPS)
     device = local_deterministic_device(best_local_strategy())
     result = run_protocol_one(source, device, 20_000, Fraction(1), 2, chunk_rounds=16_384)
-    honest = check_output_bounds(result.pair_counts, device.bell_sum, paper_lemma11_bounds(), ALPHA)
-    lying = check_output_bounds(result.pair_counts, Fraction(0), paper_lemma11_bounds(), ALPHA)
+    honest = check_output_bounds(result.pair_counts, device.bell_sum, certified_bounds, ALPHA)
+    lying = check_output_bounds(result.pair_counts, Fraction(0), certified_bounds, ALPHA)
     assert honest["passed"]
     assert not lying["passed"] and len(lying["violations"]) == 256 - 16 * 15
 
@@ -271,3 +264,77 @@ def test_protocol_two_block_choice_and_extraction(tmp_path):
 def test_bad_chunk_size():
     with pytest.raises(InputError, match="--chunk-rounds"):
         run_protocol_one(IIDSource(EPS), honest_quantum_device(), 100, Fraction(1), 1, chunk_rounds=100)
+
+
+# --- command line ---------------------------------------------------------------------------
+
+def _cli(capsys, *argv):
+    from certify.cli import main
+    code = main(["simulate", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_cli_json_document_and_determinism(capsys, tmp_path, certificates_dir):
+    argv = ["--protocol", "I", "--epsilon", "1/10", "--device", "quantum", "--visibility", "0.9999",
+            "--rounds", "200000", "--seed", "1", "--json", "--crosscheck",
+            "--certificates", str(certificates_dir), "--chunk-rounds", "65536"]
+    code, out, _ = _cli(capsys, *argv, "--output-file", str(tmp_path / "bits.bin"))
+    assert code == 0
+    document = json.loads(out)
+    assert document["accepted"] is True and isinstance(document["bell_count"], int)
+    assert document["bell_estimate"] == document["bell_count"] / 200000
+    assert document["delta"] == "64/390625" and "Theorem 20" in document["delta_rule"]
+    assert document["output_bits"] == 8 * len((tmp_path / "bits.bin").read_bytes()) == 25000
+    assert document["crosscheck"]["passed"] is True
+    assert {c["name"] for c in document["crosscheck"]["checks"]} == {
+        "output_bounds", "bell_count", "acceptance", "lemma7"}
+    assert document["crosscheck"]["checks"][0]["bound_source"].startswith("certificates")
+    code, again, _ = _cli(capsys, *argv, "--threads", "1", "--output-file", str(tmp_path / "b2.bin"))
+    assert code == 0 and json.loads(again)["bell_count"] == document["bell_count"]
+    assert (tmp_path / "bits.bin").read_bytes() == (tmp_path / "b2.bin").read_bytes()
+
+
+def test_cli_local_and_adversarial(capsys, certificates_dir):
+    code, out, _ = _cli(capsys, "--epsilon", "1/10", "--device", "local", "--rounds", "20000",
+                        "--json", "--crosscheck", "--certificates", str(certificates_dir),
+                        "--chunk-rounds", "16384")
+    document = json.loads(out)
+    assert code == 0 and document["accepted"] is False and document["output_bits"] == 0
+    code, out, _ = _cli(capsys, "--epsilon", "1/10", "--device", "adversarial", "--setting", "0001",
+                        "--outcome", "1000", "--source", "targeting", "--rounds", "100000", "--json",
+                        "--crosscheck", "--certificates", str(certificates_dir),
+                        "--chunk-rounds", "65536", "--protocol", "II", "--blocks", "2")
+    document = json.loads(out)
+    assert code == 0 and document["accepted"] is True and document["crosscheck"]["passed"]
+    assert document["source"]["target_setting"] == "0001"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--epsilon", "1/2", "--rounds", "10"], "--epsilon"),
+    (["--epsilon", "1/10", "--rounds", "0"], "--rounds"),
+    (["--epsilon", "1/10", "--rounds", "100", "--visibility", "2"], "--visibility"),
+    (["--epsilon", "1/10", "--rounds", "100", "--device", "adversarial"], "--setting"),
+    (["--epsilon", "1/10", "--rounds", "100", "--threshold", "x"], "--threshold"),
+    (["--epsilon", "1/10", "--rounds", "100", "--output-file", "/nonexistent/dir/f"], "--output-file"),
+])
+def test_cli_bad_input_exit_2(capsys, argv, message):
+    code, _, err = _cli(capsys, *argv)
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_cli_failed_crosscheck_exits_1(capsys, certificates_dir):
+    """The witness at B.P = 1 has P(1000|0001) = v(1) = 2/3; the paper's line (1 + 2*1)/3 = 1 is
+    not reached, so the two-sided check against --paper-bounds fails (exit 1); it passes with
+    the certified bounds."""
+    argv = ["--epsilon", "1/10", "--device", "adversarial", "--setting", "0001", "--outcome", "1000",
+            "--bell-value", "1", "--rounds", "20000", "--threshold", "1", "--json", "--crosscheck",
+            "--certificates", str(certificates_dir), "--chunk-rounds", "16384"]
+    code, out, err = _cli(capsys, *argv)
+    document = json.loads(out)
+    assert code == 0 and document["crosscheck"]["checks"][0]["target"]["certified_bound"] == "2/3"
+    code, out, err = _cli(capsys, *argv, "--paper-bounds")
+    document = json.loads(out)
+    assert code == 1 and "cross-check failed" in err
+    assert document["crosscheck"]["passed"] is False
+    assert document["crosscheck"]["checks"][0]["target"]["reached_within_interval"] is False
