@@ -167,6 +167,9 @@ class _OutputWriter:
             if not directory.is_dir():
                 raise InputError(f"--output-file: directory {directory} does not exist")
             descriptor, self.temporary = tempfile.mkstemp(prefix=".certify-", dir=directory)
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(self.temporary, 0o666 & ~mask)  # mkstemp creates 0600; the result is an ordinary file
             self.handle = os.fdopen(descriptor, "wb")
 
     def write(self, data: np.ndarray) -> None:

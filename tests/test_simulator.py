@@ -338,3 +338,14 @@ def test_cli_failed_crosscheck_exits_1(capsys, certificates_dir):
     assert code == 1 and "cross-check failed" in err
     assert document["crosscheck"]["passed"] is False
     assert document["crosscheck"]["checks"][0]["target"]["reached_within_interval"] is False
+
+
+@pytest.mark.parametrize("kind", ["iid", "adaptive", "targeting"])
+def test_lemma10_sandwich_for_every_device_and_source(kind, certificates_dir):
+    """Eq. (39)-(40) without |U|: (1/2-eps)^4 B.P <= B_SV <= (1/2+eps)^4 B.P, exactly."""
+    source = make_source(kind, EPS, target_setting="0111")
+    nu = source.nibble_distribution()
+    for device in (honest_quantum_device("0.99", "1/50"), local_deterministic_device(best_local_strategy()),
+                   adversarial_device(certificates_dir, "0001", "1000", "3/2")):
+        q, plain = device.sv_weighted_bell_value(nu), device.bell_sum
+        assert (Fraction(1, 2) - EPS) ** 4 * plain <= q <= (Fraction(1, 2) + EPS) ** 4 * plain
