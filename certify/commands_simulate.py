@@ -42,7 +42,7 @@ def add_parser(subparsers) -> None:
             "(eq. (36)); not the plain Bell sum B.P of Lemma 11 (0..8).\n\n"
             "Output bits come from an explicit block-wise GF(2^8) inner-product extractor, "
             "NOT the paper's extractors (Lemma 5: non-explicit two-source; Rao's three-source).\n"
-            "The same --seed gives the same output (also with a different --threads)."),
+            "The same --seed (and --chunk-rounds) gives the same output, whatever --threads."),
         epilog=("example:\n  certify simulate --protocol I --epsilon 1/10 --device quantum "
                 "--visibility 0.9999 --rounds 200000 --seed 1 --json --crosscheck"))
     parser.add_argument("--protocol", choices=("I", "II"), default="I",
