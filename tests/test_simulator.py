@@ -4,7 +4,6 @@ import json
 import math
 from pathlib import Path
 from fractions import Fraction
-from itertools import product
 
 import numpy as np
 import pytest
