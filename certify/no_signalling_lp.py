@@ -77,8 +77,12 @@ def tie_breaking_weights(count: int) -> tuple[Fraction, ...]:
 class NoSignallingLP:
     """Exact LPs over the no-signalling polytope of one Bell expression."""
 
-    def __init__(self, expression: BellExpression) -> None:
+    def __init__(self, expression: BellExpression, offset: Fraction = Fraction(0)) -> None:
+        """``offset`` shifts the Bell constraint: the LPs use ``B.P <= offset + δ``
+        (for a general expression, offset = its no-signalling minimum, so that
+        δ >= 0 is exactly the feasible range; 0 for the paper)."""
         self.expression = expression
+        self.offset = Fraction(offset)
         self.scenario = expression.scenario
         self.system = NoSignallingSystem.build(self.scenario)
         self.size = self.scenario.num_probabilities
@@ -128,10 +132,11 @@ class NoSignallingLP:
         return tuple(rows)
 
     # -- problems -------------------------------------------------------------------
-    def objective(self, target: int, slope: Fraction) -> list[Fraction]:
-        """``e_t - slope * B`` as a dense vector."""
+    def objective(self, target: int | None, slope: Fraction) -> list[Fraction]:
+        """``e_t - slope * B`` as a dense vector (``-slope * B`` when target is None)."""
         c = [-slope * b for b in self.bell]
-        c[target] += 1
+        if target is not None:
+            c[target] += 1
         return c
 
     def _solve(self, lp: StandardFormLP):
@@ -150,10 +155,10 @@ class NoSignallingLP:
         rows = self.rows + (self.bell_row + ((self.size, Fraction(1)),),)
         objective = [Fraction(0)] * (self.size + 1)
         objective[target] = Fraction(1)
-        lp = StandardFormLP(rows, self.rhs + (bell_value,), self.size + 1, tuple(objective))
+        lp = StandardFormLP(rows, self.rhs + (bell_value + self.offset,), self.size + 1, tuple(objective))
         result = self._solve(lp)
         slope = result.dual[-1]
-        constant = sum((b * y for b, y in zip(self.rhs, result.dual)), Fraction(0))
+        constant = sum((b * y for b, y in zip(self.rhs, result.dual)), Fraction(0)) + slope * self.offset
         return SolvedPoint(bell_value, result.value, result.primal[:self.size], constant, slope)
 
     def saturation(self, target: int) -> tuple[Fraction, Fraction]:
@@ -164,12 +169,20 @@ class NoSignallingLP:
         objective = tuple(-b for b in self.bell)
         lp = StandardFormLP(rows, self.rhs + (v_max,), self.size, objective)
         result = self._solve(lp)
-        return v_max, -result.value
+        return v_max, -result.value - self.offset
+
+    def minimise_bell(self) -> tuple[Fraction, tuple[Fraction, ...]]:
+        """``min B.P`` over no-signalling boxes: (value, an optimal box)."""
+        lp = StandardFormLP(self.rows, self.rhs, self.size, tuple(-b for b in self.bell))
+        result = self._solve(lp)
+        return -result.value, result.primal
 
     # -- canonical choices ------------------------------------------------------------
-    def canonical_certificate(self, target: int, slope: Fraction, constant: Fraction) -> Inequality:
+    def canonical_certificate(self, target: int | None, slope: Fraction, constant: Fraction) -> Inequality:
         """Lexicographically smallest slack vector among certificates of
-        ``P_t <= constant + slope * B.P``; raises ExactLPError if none exists."""
+        ``P_t <= constant + slope * (B.P - offset)`` (``0 <= ...`` when target
+        is None); raises ExactLPError if none exists."""
+        constant = Fraction(constant) - slope * self.offset
         c = self.objective(target, slope)
         # s >= 0 with s + c in the row space of A (orthogonal to the null space)
         # and b.y = uniform . (s + c) = constant.
@@ -183,7 +196,7 @@ class NoSignallingLP:
         weights = tie_breaking_weights(self.size)
         proposal = propose_basis(weights, lp.rows, lp.rhs, self.size, maximise=False)
         result = lexicographic_minimum(lp, range(self.size), proposal.basis(self.size), weights)
-        return self.certificate_from_slack(target, slope, constant, result.primal)
+        return self.certificate_from_slack(target, slope, constant + slope * self.offset, result.primal)
 
     def certificate_from_slack(self, target: int, slope: Fraction, constant: Fraction,
                                slack: Sequence[Fraction]) -> Inequality:
@@ -196,7 +209,7 @@ class NoSignallingLP:
         back = (self._row_matrix.transpose() * flint.fmpq_mat(len(y), 1, [to_fmpq(v) for v in y])).entries()
         if any(to_fraction(back[j]) != total[j] for j in range(self.size)):
             raise ArithmeticError("slack vector does not give a certificate (not in the row space)")
-        bound = sum((b * v for b, v in zip(self.rhs, y)), Fraction(0))
+        bound = sum((b * v for b, v in zip(self.rhs, y)), Fraction(0)) + slope * self.offset
         if bound != constant:
             raise ArithmeticError(f"certificate bound {bound} differs from {constant}")
         multipliers = tuple((self.rows_used[k], v) for k, v in enumerate(y) if v)
@@ -207,11 +220,13 @@ class NoSignallingLP:
         """Lexicographically smallest no-signalling box in a face.
 
         With ``slope`` None: boxes with ``B.P <= bell_value`` and ``P_t = value``.
-        Otherwise: boxes with ``P_t - slope * B.P = value``.
+        Otherwise: boxes with ``P_t - slope * B.P = value`` (``-slope * B.P``
+        when target is None). With an offset the Bell constraint is
+        ``B.P <= offset + bell_value``.
         """
         if slope is None:
             rows = self.rows + (self.bell_row + ((self.size, Fraction(1)),), ((target, Fraction(1)),))
-            rhs = self.rhs + (Fraction(bell_value), Fraction(value))
+            rhs = self.rhs + (Fraction(bell_value) + self.offset, Fraction(value))
             columns = self.size + 1
         else:
             c = self.objective(target, slope)

@@ -105,3 +105,179 @@ def apply(g: tuple[int, ...], vector):
     for j, value in enumerate(vector):
         out[g[j]] = value
     return out
+
+
+# -- search by backtracking, for scenarios too large for brute force -------------------
+
+def _slot_candidates(outcomes: int) -> list[tuple[int, ...]]:
+    """Outcome relabelings searched for one (party, setting).
+
+    All ``d!`` permutations when ``d <= 6``; for ``d = 2^k > 6`` the affine
+    maps of the binary digits (a permutation of the k bits, then an XOR mask:
+    ``k! 2^k`` of them, 48 for eight outcomes); otherwise the identity only.
+    """
+    if outcomes <= 6:
+        return list(permutations(range(outcomes)))
+    bits = outcomes.bit_length() - 1
+    if 1 << bits != outcomes:
+        return [tuple(range(outcomes))]
+    maps = []
+    for order in permutations(range(bits)):
+        for mask in range(outcomes):
+            image = []
+            for x in range(outcomes):
+                digits = [(x >> (bits - 1 - b)) & 1 for b in range(bits)]
+                moved = [digits[order[b]] for b in range(bits)]
+                value = 0
+                for digit in moved:
+                    value = 2 * value + digit
+                image.append(value ^ mask)
+            maps.append(tuple(image))
+    return sorted(set(maps))
+
+
+def _party_permutations(scenario) -> list[tuple[int, ...]]:
+    """Party permutations searched: all shape-preserving ones when there are at
+    most 24; otherwise (all parties alike) the identity, the transposition of
+    parties 1 and 2 and the cycle 1 -> 2 -> ... -> n, which generate S_n, so
+    together with all symmetries that fix the parties they generate the group."""
+    n = scenario.num_parties
+    alike = [p for p in permutations(range(n)) if len(p) <= 4 and all(
+        scenario.settings[p[i]] == scenario.settings[i] and scenario.outcomes[p[i]] == scenario.outcomes[i]
+        for i in range(n))]
+    if n <= 4:
+        return alike
+    if len(set(scenario.settings)) == 1 and len(set(scenario.outcomes)) == 1:
+        identity = tuple(range(n))
+        swap = (1, 0) + tuple(range(2, n))
+        cycle = tuple((i + 1) % n for i in range(n))
+        return [identity, swap, cycle]
+    return [tuple(range(n))]
+
+
+def search_symmetries(expression: BellExpression):
+    """Yield relabelings (numpy index permutations) that map B to itself.
+
+    Backtracking over the outcome relabelings of each (party, setting), one
+    setting tuple's block checked as soon as its slots are all assigned, for
+    every party permutation of :func:`_party_permutations` and every setting
+    relabeling that maps each block to a block with the same multiset of
+    coefficients. Outcome relabelings come from :func:`_slot_candidates`. The
+    elements found generate a subgroup of the invariance group (all of it
+    when every candidate set is complete); every element yielded is checked
+    on all coefficients.
+    """
+    scenario = expression.scenario
+    n = scenario.num_parties
+    size = scenario.num_probabilities
+    width = scenario.num_outcome_tuples
+    coefficients = expression.coefficients
+    distinct = {value: code for code, value in enumerate(sorted(set(coefficients.values()) | {0}))}
+    codes = np.array([distinct[coefficients.get(j, 0)] for j in range(size)], dtype=np.int64)
+    blocks = codes.reshape(scenario.num_setting_tuples, width)
+    signature = [tuple(np.bincount(block, minlength=len(distinct))) for block in blocks]
+    setting_weights = [int(np.prod(scenario.settings[i + 1:], dtype=np.int64)) for i in range(n)]
+    outcome_weights = [int(np.prod(scenario.outcomes[i + 1:], dtype=np.int64)) for i in range(n)]
+    outcome_digits = [np.array([x[i] for x in scenario.outcome_tuples], dtype=np.int64) for i in range(n)]
+    settings = np.array(scenario.setting_tuples, dtype=np.int64)  # (S, n)
+    candidates = {i: [np.array(c, dtype=np.int64) for c in _slot_candidates(scenario.outcomes[i])]
+                  for i in range(n)}
+    # Slot order and, per level, the blocks that become checkable.
+    slots, checks, seen = [], [], set()
+    for s, setting in enumerate(scenario.setting_tuples):
+        for i, u in enumerate(setting):
+            if (i, u) not in seen:
+                seen.add((i, u))
+                slots.append((i, u))
+                checks.append([])
+        checks[len(slots) - 1].append(s)
+    slot_level = {slot: k for k, slot in enumerate(slots)}
+    for party_perm in _party_permutations(scenario):
+        for relabel in product(*(list(permutations(range(m))) for m in scenario.settings)):
+            new_settings = sum(np.array(relabel[i])[settings[:, i]] * setting_weights[party_perm[i]]
+                               for i in range(n))
+            if any(signature[s] != signature[t] for s, t in enumerate(new_settings.tolist())):
+                continue
+            chosen: list[np.ndarray | None] = [None] * len(slots)
+
+            def block_ok(s: int) -> bool:
+                setting = scenario.setting_tuples[s]
+                image = np.zeros(width, dtype=np.int64)
+                for i, u in enumerate(setting):
+                    image += chosen[slot_level[(i, u)]][outcome_digits[i]] * outcome_weights[party_perm[i]]
+                return bool(np.array_equal(blocks[new_settings[s]][image], blocks[s]))
+
+            def extend(level: int):
+                if level == len(slots):
+                    image = np.empty(size, dtype=np.int64)
+                    for s, setting in enumerate(scenario.setting_tuples):
+                        block = np.zeros(width, dtype=np.int64)
+                        for i, u in enumerate(setting):
+                            block += chosen[slot_level[(i, u)]][outcome_digits[i]] * outcome_weights[party_perm[i]]
+                        image[s * width:(s + 1) * width] = new_settings[s] * width + block
+                    if np.array_equal(codes[image], codes):
+                        yield image
+                    return
+                party = slots[level][0]
+                for candidate in candidates[party]:
+                    chosen[level] = candidate
+                    if all(block_ok(s) for s in checks[level]):
+                        yield from extend(level + 1)
+                chosen[level] = None
+
+            yield from extend(0)
+
+
+def orbit_transversal(expression: BellExpression, size: int | None = None):
+    """Orbits of the probability indices under the symmetries found by
+    :func:`search_symmetries`, and for every index k an element mapping its
+    orbit's representative (smallest index) to k.
+
+    Returns ``(orbits, transversal)``: representative -> sorted members, and
+    index -> permutation tuple (the identity for representatives). Only the
+    elements that merge orbits are kept as generators; transversal elements
+    are products of generators found by breadth-first search (in generator
+    order), so each is a symmetry.
+
+    >>> from certify.expression_library import chsh_expression
+    >>> found, transversal = orbit_transversal(chsh_expression())
+    >>> sorted(len(m) for m in found.values())
+    [8, 8]
+    """
+    size = size or expression.scenario.num_probabilities
+    parent = list(range(size))
+
+    def find(j: int) -> int:
+        while parent[j] != j:
+            parent[j] = parent[parent[j]]
+            j = parent[j]
+        return j
+
+    generators = []
+    for g in search_symmetries(expression):
+        merged = False
+        for j, k in enumerate(g.tolist()):
+            a, b = find(j), find(k)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+                merged = True
+        if merged:
+            generators.append(tuple(g.tolist()))
+    members: dict[int, list[int]] = {}
+    for j in range(size):
+        members.setdefault(find(j), []).append(j)
+    found = {min(m): sorted(m) for m in members.values()}
+    identity = tuple(range(size))
+    transversal: dict[int, tuple[int, ...]] = {}
+    for rep in found:
+        transversal[rep] = identity
+        queue = [rep]
+        while queue:
+            current = queue.pop(0)
+            element = transversal[current]
+            for g in generators:
+                k = g[current]
+                if k not in transversal:
+                    transversal[k] = tuple(g[element[j]] for j in range(size))
+                    queue.append(k)
+    return found, transversal
