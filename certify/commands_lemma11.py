@@ -100,8 +100,16 @@ def _run_regenerate(args) -> int:
 
 def _run_optimum(args) -> int:
     bell_value = parse_exact(args.bell_value, "--bell-value")
-    table = optimum_table(bell_value, args.setting, args.outcome, args.with_certificates,
-                          show_progress=not args.json and sys.stderr.isatty())
+    if args.expression == "paper":
+        table = optimum_table(bell_value, args.setting, args.outcome, args.with_certificates,
+                              show_progress=not args.json and sys.stderr.isatty())
+    else:
+        from certify.commands_expressions import expression_optimum_table
+        from certify.expression_library import resolve_expression
+
+        table = expression_optimum_table(resolve_expression(args.expression), bell_value, args.setting,
+                                         args.outcome, args.with_certificates,
+                                         show_progress=not args.json and sys.stderr.isatty())
     if args.json:
         print(json.dumps(table, sort_keys=True))
         return 0
@@ -136,10 +144,18 @@ def add_parser(subparsers) -> None:
         description=("Exact optimum of max P(x*|u*) over four-party no-signalling boxes with "
                      "B.P <= BELL_VALUE (B of eq. (7), the plain sum 0..8 of Lemma 11), for all 256 "
                      "pairs or one. Each value is checked by a dual certificate and a witness box."))
+    optimum_parser.add_argument("--expression", default="paper", metavar="NAME_OR_FILE",
+                                help=("Bell expression: a built-in name or a JSON expression file "
+                                      "(default: paper). For another expression BELL_VALUE bounds the "
+                                      "penalty value sign*B.P - offset (offset = no-signalling optimum "
+                                      "in penalty form; sign -1 for a maximise expression), and the "
+                                      "output adds the expression, penalty and canonical order"))
     optimum_parser.add_argument("--bell-value", required=True, metavar="VALUE",
                                 help="bound on the plain Bell sum B.P, exact (e.g. 1/10 or 0.1)")
-    optimum_parser.add_argument("--setting", metavar="U1U2U3U4", help="restrict to one setting, e.g. 0001")
-    optimum_parser.add_argument("--outcome", metavar="X1X2X3X4", help="restrict to one outcome, e.g. 1000")
+    optimum_parser.add_argument("--setting", metavar="U1U2U3U4",
+                                help="restrict to one setting, one digit per party, e.g. 0001")
+    optimum_parser.add_argument("--outcome", metavar="X1X2X3X4",
+                                help="restrict to one outcome, one digit per party, e.g. 1000")
     optimum_parser.add_argument("--with-certificates", action="store_true",
                                 help="include the dual line and witness box of each value")
     optimum_parser.add_argument("--json", action="store_true", help="machine-readable output")

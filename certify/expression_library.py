@@ -34,7 +34,7 @@ N-party families (binary parties):
 >>> dict(paper_family_expression(4).coefficients) == dict(paper_bell_expression().coefficients)
 True
 >>> len(mermin_expression(3).coefficients), len(magic_square_expression().coefficients)
-(16, 448)
+(16, 504)
 """
 
 from __future__ import annotations

@@ -1,0 +1,159 @@
+"""``certify bounds`` and the general-expression path of ``certify optimum``.
+
+``certify bounds --expression NAME_OR_FILE`` prints, all exact:
+
+* ``local_bound``: the extremum of B.P over local boxes (enumeration of
+  deterministic strategies, :mod:`certify.local_bound`), in the expression's
+  own direction;
+* ``ns_optimum``: the extremum over no-signalling boxes (exact LP with a
+  dual certificate);
+* ``is_bell_inequality``: true when the two differ;
+* ``max_output_probability_at_ns_optimum``: the largest P(x*|u*), over every
+  setting and outcome, among no-signalling boxes attaining the optimum, i.e.
+  the maximum over pairs of v(0) in penalty form (one exact LP per orbit of
+  pairs under the symmetries found).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from fractions import Fraction
+
+from certify.bell_expression import BellExpression
+from certify.certificate import _bell_value, _check_box, _check_inequality, _system
+from certify.errors import ClaimNotProven, InputError
+from certify.expression_certificates import ExpressionCertifier, penalty_form
+from certify.expression_format import canonical_order
+from certify.expression_library import builtin_names, resolve_expression
+from certify.jsonio import rational, sparse
+from certify.local_bound import local_bound
+from certify.progress import Progress
+
+__all__ = ["add_parser", "expression_bounds", "expression_optimum_table"]
+
+
+def expression_bounds(expression: BellExpression, symmetry: bool = True, show_progress: bool = False) -> dict:
+    """Exact local bound, no-signalling optimum and largest output probability at it."""
+    certifier = ExpressionCertifier(expression, symmetry=symmetry)
+    sign, offset = certifier.sign, certifier.offset
+    local = local_bound(certifier.penalty, "minimise")
+    progress = Progress("bounds", show_progress)
+    values = {}
+    representatives = sorted(certifier.orbits)
+    for done, rep in enumerate(representatives, start=1):
+        point = certifier.lp.maximise_target(rep, Fraction(0))
+        values[rep] = point.value
+        progress(done, len(representatives))
+    best = max(values.values())
+    best_pairs = sorted(j for rep, value in values.items() if value == best for j in certifier.orbits[rep])
+    scenario = expression.scenario
+    return {
+        "expression": expression.name,
+        "direction": expression.direction,
+        "scenario": scenario.to_json(),
+        "canonical_order": canonical_order(scenario),
+        "local_bound": rational(sign * local.value),
+        "local_strategy": ["".join(map(str, party)) for party in local.strategy],
+        "ns_optimum": rational(sign * offset),
+        "is_bell_inequality": local.value != offset,
+        "max_output_probability_at_ns_optimum": rational(best),
+        "pairs_attaining_max": [scenario.pair_key(j) for j in best_pairs[:16]],
+        "num_pairs_attaining_max": len(best_pairs),
+        "pair_orbits": len(representatives),
+    }
+
+
+def _verify_point(certifier: ExpressionCertifier, target: int, bell_value: Fraction, value: Fraction,
+                  inequality: dict, witness: list) -> None:
+    """Exact check of ``value = max P_t s.t. C.P - offset <= bell_value``."""
+    system = _system(certifier.scenario)
+    bell = certifier.penalty.dense()
+    slope = Fraction(inequality["slope"])
+    bound = _check_inequality(system, bell, target, slope, inequality["certificate"], "certificate")
+    if bound + slope * certifier.offset + slope * bell_value != value:
+        raise ClaimNotProven(f"the certified line does not give {value}")
+    box = _check_box(system, witness, "witness")
+    if _bell_value(bell, box) - certifier.offset > bell_value or box[target] != value:
+        raise ClaimNotProven("the witness does not attain the value within the Bell constraint")
+
+
+def expression_optimum_table(expression: BellExpression, bell_value: Fraction, setting: str | None = None,
+                             outcome: str | None = None, with_certificates: bool = False,
+                             show_progress: bool = False) -> dict:
+    """``max P(x*|u*)`` subject to penalty value ``<= bell_value``, every (or one) pair."""
+    scenario = expression.scenario
+    if (setting is None) != (outcome is None):
+        raise InputError("--setting and --outcome must be given together")
+    if setting is not None:
+        try:
+            targets = [scenario.index(scenario.parse_setting(setting), scenario.parse_outcome(outcome))]
+        except ValueError as error:
+            raise InputError(f"--setting/--outcome: {error}") from None
+    else:
+        targets = list(range(scenario.num_probabilities))
+    certifier = ExpressionCertifier(expression)
+    progress = Progress("optimum", show_progress)
+    optima, certificates = {}, {}
+    for done, target in enumerate(targets, start=1):
+        pair = certifier.pair(target)
+        function = pair.value_function
+        index = function.piece_index(bell_value)
+        constant, slope = function.pieces[index]
+        value = function.evaluate(bell_value)
+        multipliers = pair.piece_certificates[index].multipliers
+        inequality = {"constant": rational(constant), "slope": rational(slope),
+                      "certificate": {"bound": rational(constant - slope * certifier.offset),
+                                      "multipliers": [[r, rational(y)] for r, y in multipliers]}}
+        witness = sparse(function.witness_at(bell_value))
+        _verify_point(certifier, target, bell_value, value, inequality, witness)
+        key = scenario.pair_key(target)
+        optima[key] = rational(value)
+        if with_certificates:
+            certificates[key] = {"inequality": inequality, "witness": witness}
+        progress(done, len(targets))
+    result = {"bell_value": rational(bell_value), "optima": optima, "expression": expression.name,
+              "penalty": {"sign": certifier.sign, "offset": rational(certifier.offset)},
+              "canonical_order": canonical_order(scenario)}
+    if with_certificates:
+        result["certificates"] = certificates
+    return result
+
+
+def _run_bounds(args) -> int:
+    expression = resolve_expression(args.expression)
+    result = expression_bounds(expression, symmetry=not args.no_symmetry,
+                               show_progress=not args.json and sys.stderr.isatty())
+    if args.json:
+        print(json.dumps(result, sort_keys=True))
+        return 0
+    sense = "min" if expression.direction == "minimise" else "max"
+    print(f"{expression.name} ({expression.direction} B.P; {result['canonical_order']})")
+    print(f"  local bound ({sense} over deterministic strategies): {result['local_bound']}"
+          f"  strategy {' '.join(result['local_strategy'])}")
+    print(f"  no-signalling optimum:                         {result['ns_optimum']}")
+    print(f"  Bell inequality (bounds differ):               {result['is_bell_inequality']}")
+    print(f"  max P(x*|u*) at the no-signalling optimum:     {result['max_output_probability_at_ns_optimum']}"
+          f"  ({result['num_pairs_attaining_max']} pairs, e.g. {result['pairs_attaining_max'][0]})")
+    return 0
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "bounds", help="exact local bound, no-signalling optimum and max output probability of a Bell expression",
+        description=("For a built-in Bell expression or an expression file (format certify/bell-expression, "
+                     "see docs/certificate-format.md): the exact local bound (all deterministic strategies), "
+                     "the exact no-signalling optimum, whether it is a Bell inequality (the two differ), and "
+                     "the largest output probability P(x*|u*) over all settings and outcomes among "
+                     "no-signalling boxes attaining the optimum. Built-ins: " + ", ".join(builtin_names())))
+    parser.add_argument("--expression", required=True, metavar="NAME_OR_FILE",
+                        help="a built-in name or a JSON expression file")
+    parser.add_argument("--no-symmetry", action="store_true",
+                        help="solve every pair instead of one per symmetry orbit")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.set_defaults(func=_run_bounds)
+
+
+def penalty_description(expression: BellExpression) -> str:
+    sign, _ = penalty_form(expression)
+    return "B.P - offset" if sign == 1 else "offset - B.P"
