@@ -59,13 +59,14 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def write_manifest(folder: Path, provenance: dict) -> Path:
-    """Write ``folder/manifest.json`` listing every other JSON file below it."""
+def write_manifest(folder: Path, provenance: dict, exclude=()) -> Path:
+    """Write ``folder/manifest.json`` listing every other JSON file below it
+    (except below the top-level subfolders named in ``exclude``)."""
     folder = Path(folder)
     files = []
     for path in sorted(folder.rglob("*.json")):
         relative = path.relative_to(folder).as_posix()
-        if relative == "manifest.json":
+        if relative == "manifest.json" or relative.split("/")[0] in exclude:
             continue
         files.append({"path": relative, "sha256": sha256_file(path)})
     manifest = {"format": "certify/manifest", "version": 1, "files": files, "provenance": provenance}

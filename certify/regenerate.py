@@ -72,7 +72,56 @@ def build_lemma11(folder: Path, workers: int = 2, progress: Callable[[int, int],
     return len(targets)
 
 
-PARTS: dict[str, Callable[..., int]] = {"lemma11": build_lemma11}
+_EXPRESSION_WORKER = None
+
+COMMITTED_EXPRESSIONS = ("chsh", "mermin3", "paper", "magic-square")
+"""Library expressions whose certificates are committed (``mermin5`` is left
+out: its exact LPs over 1024 probabilities take minutes per pair orbit)."""
+
+
+def _expression_document_text(target: int) -> tuple[int, str]:
+    assert _EXPRESSION_WORKER is not None
+    return target, dumps(_EXPRESSION_WORKER.pair_document(target))
+
+
+def build_expressions(folder: Path, workers: int = 2, progress: Callable[[int, int], None] | None = None,
+                      names: Sequence[str] = COMMITTED_EXPRESSIONS) -> int:
+    """Write ``folder/<name>/bounds.json`` and one ``certify/expression-bound``
+    document per pair for each library expression; returns the file count."""
+    global _EXPRESSION_WORKER
+    from certify.expression_certificates import ExpressionCertifier
+    from certify.expression_library import builtin_expression
+
+    written = 0
+    for name in names:
+        certifier = ExpressionCertifier(builtin_expression(name))
+        certifier.solve_representatives()
+        scenario = certifier.scenario
+        targets = range(certifier.lp.size)
+        values = {}
+        _EXPRESSION_WORKER = certifier
+        try:
+            if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    results = list(pool.imap(_expression_document_text, targets, chunksize=8))
+            else:
+                results = [_expression_document_text(target) for target in targets]
+        finally:
+            _EXPRESSION_WORKER = None
+        for target, text in results:
+            write_atomic(folder / name / file_name(scenario, target), text)
+            values[target] = certifier.pair(target).value_function.breakpoints[0][1]
+        write_atomic(folder / name / "bounds.json", dumps(certifier.bounds_document(values)))
+        written += len(results) + 1
+        if progress is not None:
+            progress(names.index(name) + 1, len(names))
+    return written
+
+
+PARTS: dict[str, Callable[..., int]] = {"lemma11": build_lemma11, "expressions": build_expressions}
+OWN_MANIFEST = ("expressions",)
+"""Parts with their own ``manifest.json`` (left out of the top-level manifest,
+which keeps listing exactly the Lemma-11 files)."""
 
 
 def _replace_folder(new: Path, old: Path) -> None:
@@ -109,8 +158,10 @@ def regenerate(root: Path, only: Sequence[str] | None = None, workers: int = 2,
                                 progress=Progress(f"certificates/{name}", show_progress))
             summary["parts"][name] = count
         for name in selected:
+            if name in OWN_MANIFEST:
+                write_manifest(staging / "certificates" / name, provenance())
             _replace_folder(staging / "certificates" / name, root / "certificates" / name)
-        write_manifest(root / "certificates", provenance())
+        write_manifest(root / "certificates", provenance(), exclude=OWN_MANIFEST)
         written = write_proofs(staging / "proofs", root / "certificates")
         _replace_folder(staging / "proofs", root / "proofs")
         summary["proofs"] = [str(Path("proofs") / p.relative_to(staging / "proofs")) for p in written]

@@ -125,3 +125,102 @@ def write_proofs(proofs_dir: Path, certificates_dir: Path) -> list[Path]:
     for writer in PROOF_WRITERS:
         written.extend(writer(Path(proofs_dir), Path(certificates_dir)))
     return written
+
+
+# -- N-party families (issue 7) ----------------------------------------------------------
+
+def parity_box(expression) -> list[Fraction]:
+    """The no-signalling box ``P(x|u) = 2^(1-N) [parity(x) = f(u)]`` that wins every
+    setting of a binary parity game (f(u) = the winning parity, 0 where both win).
+
+    Summing out any one party leaves the uniform distribution 2^(1-N) on the
+    others, independent of every setting, so the box is no-signalling.
+    """
+    scenario = expression.scenario
+    n = scenario.num_parties
+    box = []
+    for setting in scenario.setting_tuples:
+        losing = {sum(x) % 2 for x in scenario.outcome_tuples
+                  if scenario.index(setting, x) in expression.coefficients}
+        winning = 1 if losing == {0} else 0
+        if len(losing) == 2:
+            raise ValueError("not a parity game: both parities lose at a setting")
+        for outcome in scenario.outcome_tuples:
+            box.append(Fraction(1, 2 ** (n - 1)) if sum(outcome) % 2 == winning else Fraction(0))
+    return box
+
+
+def family_rows(certificates_dir: Path) -> list[dict]:
+    """One row per N-party family member: exact local bound, no-signalling optimum
+    (0: coefficients are >= 0 and :func:`parity_box` attains 0, checked exactly),
+    and the largest output probability at the optimum where it is known exactly."""
+    import json
+
+    from certify.expression_library import FAMILIES
+    from certify.local_bound import local_bound
+    from certify.no_signalling import NoSignallingSystem
+
+    rows = []
+    for name, build in FAMILIES.items():
+        expression = build()
+        n = expression.scenario.num_parties
+        if n < 3:
+            continue
+        local = local_bound(expression)
+        box = parity_box(expression)
+        if not (all(v >= 0 for v in expression.coefficients.values()) and expression.value(box) == 0
+                and NoSignallingSystem.build(expression.scenario).contains(box)):
+            raise ValueError(f"{name}: the parity box does not certify the no-signalling optimum 0")
+        max_output, source = None, "not computed (exact LP too large for the dense rational engine)"
+        if local.value == 0:
+            max_output, source = Fraction(1), "a deterministic local box wins every round"
+        library_name = {"paper-n4": "paper", "mermin-n3": "mermin3"}.get(name)
+        bounds_file = Path(certificates_dir) / "expressions" / str(library_name) / "bounds.json"
+        if library_name and bounds_file.is_file():
+            bounds = json.loads(bounds_file.read_text())
+            max_output = Fraction(bounds["max_output_probability_at_ns_optimum"]["value"])
+            source = f"certificates/expressions/{library_name}/"
+        rows.append({"name": name, "parties": n, "probabilities": expression.scenario.num_probabilities,
+                     "local_bound": local.value, "strategy": " ".join("".join(map(str, s)) for s in local.strategy),
+                     "ns_optimum": Fraction(0), "max_output": max_output, "source": source})
+    return rows
+
+
+def write_families_report(proofs_dir: Path, certificates_dir: Path) -> list[Path]:
+    rows = family_rows(certificates_dir)
+    lines = [
+        "# N-party families: local bound, no-signalling optimum, output probabilities",
+        "",
+        "Penalty form (probability sum of losing, to be minimised), binary parties.",
+        "`paper-nN`: settings of Hamming weight 1 lose on even output parity, weight N-1 on odd parity",
+        "(eq. (7) for N = 4). `mermin-nN`: settings with an even number w of ones lose when the parity",
+        "differs from (w/2) mod 2 (M_N = Re[(X + iY)^N]).",
+        "",
+        "* local bound: exact minimum over all deterministic strategies (`certify.local_bound`); one optimal",
+        "  strategy is listed (party i's outcome for setting 0 then 1).",
+        "* no-signalling optimum: 0, since every coefficient is >= 0 and the box",
+        "  P(x|u) = 2^(1-N)[parity(x) wins at u] is no-signalling (checked exactly against every row) with penalty 0.",
+        "* Bell inequality: the two bounds differ.",
+        "* max P(x*|u*) at the optimum: the largest output probability among no-signalling boxes with",
+        "  penalty 0, over all settings and outcomes.",
+        "",
+        "| expression | N | probabilities | local bound | optimal strategy | NS optimum | Bell inequality | max P(x*\\|u*) at NS optimum | source |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        max_output = "—" if row["max_output"] is None else str(row["max_output"])
+        lines.append(f"| `{row['name']}` | {row['parties']} | {row['probabilities']} | {row['local_bound']} | "
+                     f"{row['strategy']} | {row['ns_optimum']} | {'yes' if row['local_bound'] != 0 else 'no'} | "
+                     f"{max_output} | {row['source']} |")
+    lines += [
+        "",
+        "For odd N the paper's construction is not a Bell inequality: f_i(u) = u_i for every party gives",
+        "parity 1 on weight-1 settings and parity N-1 = 0 (mod 2) on weight N-1 settings, so it never loses.",
+        "",
+    ]
+    path = Path(proofs_dir) / "families.md"
+    write_atomic(path, "\n".join(lines))
+    return [path]
+
+
+PROOF_WRITERS.append(write_families_report)
