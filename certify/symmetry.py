@@ -155,8 +155,14 @@ def _party_permutations(scenario) -> list[tuple[int, ...]]:
     return [tuple(range(n))]
 
 
-def search_symmetries(expression: BellExpression):
+def search_symmetries(expression: BellExpression, party_perms=None, setting_relabels=None,
+                      fixed: int | None = None):
     """Yield relabelings (numpy index permutations) that map B to itself.
+
+    ``party_perms`` / ``setting_relabels`` restrict the search (default: all of
+    :func:`_party_permutations` and every setting relabeling); with ``fixed``
+    (a canonical index) only relabelings that map that index to itself are
+    yielded (elements of its stabiliser).
 
     Backtracking over the outcome relabelings of each (party, setting), one
     setting tuple's block checked as soon as its slots are all assigned, for
@@ -192,11 +198,21 @@ def search_symmetries(expression: BellExpression):
                 checks.append([])
         checks[len(slots) - 1].append(s)
     slot_level = {slot: k for k, slot in enumerate(slots)}
-    for party_perm in _party_permutations(scenario):
-        for relabel in product(*(list(permutations(range(m))) for m in scenario.settings)):
+    if party_perms is None:
+        party_perms = _party_permutations(scenario)
+    if setting_relabels is None:
+        setting_relabels = list(product(*(list(permutations(range(m))) for m in scenario.settings)))
+    fixed_setting = fixed_outcome = None
+    if fixed is not None:
+        fixed_setting, fixed_outcome = scenario.pair(fixed)
+        fixed_block = fixed // width
+    for party_perm in party_perms:
+        for relabel in setting_relabels:
             new_settings = sum(np.array(relabel[i])[settings[:, i]] * setting_weights[party_perm[i]]
                                for i in range(n))
             if any(signature[s] != signature[t] for s, t in enumerate(new_settings.tolist())):
+                continue
+            if fixed is not None and int(new_settings[fixed_block]) != fixed_block:
                 continue
             chosen: list[np.ndarray | None] = [None] * len(slots)
 
@@ -218,8 +234,11 @@ def search_symmetries(expression: BellExpression):
                     if np.array_equal(codes[image], codes):
                         yield image
                     return
-                party = slots[level][0]
+                party, own_setting = slots[level]
                 for candidate in candidates[party]:
+                    if (fixed is not None and own_setting == fixed_setting[party]
+                            and candidate[fixed_outcome[party]] != fixed_outcome[party_perm[party]]):
+                        continue
                     chosen[level] = candidate
                     if all(block_ok(s) for s in checks[level]):
                         yield from extend(level + 1)
