@@ -150,15 +150,20 @@ def parity_box(expression) -> list[Fraction]:
     return box
 
 
-def family_rows(certificates_dir: Path) -> list[dict]:
-    """One row per N-party family member: exact local bound, no-signalling optimum
-    (0: coefficients are >= 0 and :func:`parity_box` attains 0, checked exactly),
-    and the largest output probability at the optimum where it is known exactly."""
-    import json
+FAMILY_LP_MAX_PARTIES = 6
+"""Largest N whose max output probability is computed at regeneration (the
+reduced LPs for N = 7, 8 take minutes: ``benchmarks/bench_expressions.py``)."""
 
+
+def family_rows(certificates_dir: Path, max_lp_parties: int = FAMILY_LP_MAX_PARTIES) -> list[dict]:
+    """One row per N-party family member: exact local bound, no-signalling optimum
+    (0: coefficients are >= 0 and :func:`parity_box` attains 0, checked exactly
+    with integer arithmetic), and the largest output probability at the optimum
+    (symmetry-reduced exact LPs, :mod:`certify.symmetric_lp`, up to
+    ``max_lp_parties``; 1 wherever a deterministic box wins every round)."""
     from certify.expression_library import FAMILIES
     from certify.local_bound import local_bound
-    from certify.no_signalling import NoSignallingSystem
+    from certify.symmetric_lp import parity_family_targets, reduced_max_output_at_optimum
 
     rows = []
     for name, build in FAMILIES.items():
@@ -169,21 +174,35 @@ def family_rows(certificates_dir: Path) -> list[dict]:
         local = local_bound(expression)
         box = parity_box(expression)
         if not (all(v >= 0 for v in expression.coefficients.values()) and expression.value(box) == 0
-                and NoSignallingSystem.build(expression.scenario).contains(box)):
+                and _is_no_signalling_box(expression.scenario, box)):
             raise ValueError(f"{name}: the parity box does not certify the no-signalling optimum 0")
-        max_output, source = None, "not computed (exact LP too large for the dense rational engine)"
+        max_output, source, attained = None, "not computed at regeneration (see benchmarks)", ""
         if local.value == 0:
             max_output, source = Fraction(1), "a deterministic local box wins every round"
-        library_name = {"paper-n4": "paper", "mermin-n3": "mermin3"}.get(name)
-        bounds_file = Path(certificates_dir) / "expressions" / str(library_name) / "bounds.json"
-        if library_name and bounds_file.is_file():
-            bounds = json.loads(bounds_file.read_text())
-            max_output = Fraction(bounds["max_output_probability_at_ns_optimum"]["value"])
-            source = f"certificates/expressions/{library_name}/"
+        elif n <= max_lp_parties:
+            targets = parity_family_targets(expression)
+            max_output, target, values = reduced_max_output_at_optimum(expression, targets, Fraction(0))
+            source = f"reduced exact LPs, {len(values)} representative pairs"
+            attained = expression.scenario.pair_key(target)
         rows.append({"name": name, "parties": n, "probabilities": expression.scenario.num_probabilities,
                      "local_bound": local.value, "strategy": " ".join("".join(map(str, s)) for s in local.strategy),
-                     "ns_optimum": Fraction(0), "max_output": max_output, "source": source})
+                     "ns_optimum": Fraction(0), "max_output": max_output, "attained": attained, "source": source})
     return rows
+
+
+def _is_no_signalling_box(scenario, box) -> bool:
+    """Exact membership test with integer arithmetic over the common denominator."""
+    from math import lcm
+
+    from certify.no_signalling import NoSignallingSystem
+
+    if any(p < 0 for p in box):
+        return False
+    denominator = lcm(*(Fraction(p).denominator for p in box))
+    scaled = [int(Fraction(p) * denominator) for p in box]
+    system = NoSignallingSystem.build(scenario)
+    return all(sum(a * scaled[j] for j, a in row) == b * denominator
+               for row, b in zip(system.rows, system.right_hand_sides))
 
 
 def write_families_report(proofs_dir: Path, certificates_dir: Path) -> list[Path]:
@@ -202,16 +221,19 @@ def write_families_report(proofs_dir: Path, certificates_dir: Path) -> list[Path
         "  P(x|u) = 2^(1-N)[parity(x) wins at u] is no-signalling (checked exactly against every row) with penalty 0.",
         "* Bell inequality: the two bounds differ.",
         "* max P(x*|u*) at the optimum: the largest output probability among no-signalling boxes with",
-        "  penalty 0, over all settings and outcomes.",
+        "  penalty 0, over all settings and outcomes: exact LPs reduced by the symmetries fixing each",
+        "  target (an optimal box averaged over them stays optimal), over representatives of all pairs",
+        "  under party permutations and two-party outcome flips (`certify.symmetric_lp`); `attained` is",
+        "  one pair reaching it.",
         "",
-        "| expression | N | probabilities | local bound | optimal strategy | NS optimum | Bell inequality | max P(x*\\|u*) at NS optimum | source |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| expression | N | probabilities | local bound | optimal strategy | NS optimum | Bell inequality | max P(x*\\|u*) at NS optimum | attained | source |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         max_output = "—" if row["max_output"] is None else str(row["max_output"])
         lines.append(f"| `{row['name']}` | {row['parties']} | {row['probabilities']} | {row['local_bound']} | "
                      f"{row['strategy']} | {row['ns_optimum']} | {'yes' if row['local_bound'] != 0 else 'no'} | "
-                     f"{max_output} | {row['source']} |")
+                     f"{max_output} | {row['attained'].replace('|', chr(92) + '|')} | {row['source']} |")
     lines += [
         "",
         "For odd N the paper's construction is not a Bell inequality: f_i(u) = u_i for every party gives",

@@ -39,7 +39,7 @@ from certify.bell_expression import BellExpression
 from certify.exact_lp import StandardFormLP, maximise
 from certify.float_solve import propose_basis
 from certify.no_signalling import NoSignallingSystem
-from certify.symmetry import search_symmetries
+from certify.symmetry import kernel_generators
 
 __all__ = ["ReducedOptimum", "stabiliser_orbits", "reduced_value_at_optimum", "reduced_ns_optimum",
            "parity_family_targets", "reduced_max_output_at_optimum"]
@@ -72,14 +72,11 @@ def _stabiliser_generators(expression: BellExpression, target: int | None) -> li
             perm = list(identity)
             perm[a], perm[b] = b, a
             perms.append(tuple(perm))
-    identity_relabel = [tuple(tuple(range(m)) for m in scenario.settings)]
+    identity_relabel = tuple(tuple(range(m)) for m in scenario.settings)
     generators = []
     for perm in perms:
-        for g in search_symmetries(expression, party_perms=[perm], setting_relabels=identity_relabel,
-                                   fixed=target):
-            generators.append(g)
-            if perm != identity:
-                break  # one element per transposition suffices (with the whole kernel)
+        # The kernel (identity permutation) by its stabiliser chain; one element per transposition.
+        generators.extend(kernel_generators(expression, perm, identity_relabel, target))
     return generators
 
 

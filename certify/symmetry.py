@@ -156,13 +156,16 @@ def _party_permutations(scenario) -> list[tuple[int, ...]]:
 
 
 def search_symmetries(expression: BellExpression, party_perms=None, setting_relabels=None,
-                      fixed: int | None = None):
+                      fixed: int | None = None, allowed=None):
     """Yield relabelings (numpy index permutations) that map B to itself.
 
     ``party_perms`` / ``setting_relabels`` restrict the search (default: all of
     :func:`_party_permutations` and every setting relabeling); with ``fixed``
     (a canonical index) only relabelings that map that index to itself are
-    yielded (elements of its stabiliser).
+    yielded (elements of its stabiliser). ``allowed(level, position)``, when
+    given, restricts slot ``level`` (in the search order of the slots) to the
+    candidates at the positions for which it is true (position 0 is always
+    the identity).
 
     Backtracking over the outcome relabelings of each (party, setting), one
     setting tuple's block checked as soon as its slots are all assigned, for
@@ -198,6 +201,9 @@ def search_symmetries(expression: BellExpression, party_perms=None, setting_rela
                 checks.append([])
         checks[len(slots) - 1].append(s)
     slot_level = {slot: k for k, slot in enumerate(slots)}
+    all_settings = np.repeat(np.arange(scenario.num_setting_tuples, dtype=np.int64), width)
+    setting_digits = [np.repeat(settings[:, i], width) for i in range(n)]
+    all_outcomes = [np.tile(outcome_digits[i], scenario.num_setting_tuples) for i in range(n)]
     if party_perms is None:
         party_perms = _party_permutations(scenario)
     if setting_relabels is None:
@@ -225,17 +231,17 @@ def search_symmetries(expression: BellExpression, party_perms=None, setting_rela
 
             def extend(level: int):
                 if level == len(slots):
-                    image = np.empty(size, dtype=np.int64)
-                    for s, setting in enumerate(scenario.setting_tuples):
-                        block = np.zeros(width, dtype=np.int64)
-                        for i, u in enumerate(setting):
-                            block += chosen[slot_level[(i, u)]][outcome_digits[i]] * outcome_weights[party_perm[i]]
-                        image[s * width:(s + 1) * width] = new_settings[s] * width + block
+                    image = new_settings[all_settings] * width
+                    for i in range(n):
+                        table = np.stack([chosen[slot_level[(i, u)]] for u in range(scenario.settings[i])])
+                        image = image + table[setting_digits[i], all_outcomes[i]] * outcome_weights[party_perm[i]]
                     if np.array_equal(codes[image], codes):
                         yield image
                     return
                 party, own_setting = slots[level]
-                for candidate in candidates[party]:
+                for position, candidate in enumerate(candidates[party]):
+                    if allowed is not None and not allowed(level, position):
+                        continue
                     if (fixed is not None and own_setting == fixed_setting[party]
                             and candidate[fixed_outcome[party]] != fixed_outcome[party_perm[party]]):
                         continue
@@ -245,6 +251,46 @@ def search_symmetries(expression: BellExpression, party_perms=None, setting_rela
                 chosen[level] = None
 
             yield from extend(0)
+
+
+def slot_count(expression: BellExpression) -> int:
+    """Number of (party, setting) slots of the search."""
+    return sum(expression.scenario.settings)
+
+
+def kernel_generators(expression: BellExpression, party_perm, relabel, fixed: int | None = None):
+    """Generators of the symmetries with the given party permutation and setting
+    relabeling (and fixing ``fixed``), by a stabiliser chain over the slots.
+
+    For the identity party permutation and relabeling these elements form a
+    group K; with K_k its elements that are the identity on the first k slots
+    (search order), one element of K_k for each candidate value of slot k
+    that occurs is a transversal of K_{k+1} in K_k, and the union over k
+    generates K. Each element is the first completion found by the
+    backtracking, so the work is one short search per (slot, value) rather
+    than an enumeration of K. For another party permutation, the first
+    element found (if any) is returned.
+    """
+    identity_perm = tuple(range(expression.scenario.num_parties))
+    identity_relabel = tuple(tuple(range(m)) for m in expression.scenario.settings)
+    if tuple(party_perm) != identity_perm or tuple(map(tuple, relabel)) != identity_relabel:
+        for g in search_symmetries(expression, [party_perm], [relabel], fixed):
+            return [g]
+        return []
+    generators = []
+    outcomes_of_slot = []
+    for s, setting in enumerate(expression.scenario.setting_tuples):
+        for i, u in enumerate(setting):
+            if (i, u) not in outcomes_of_slot:
+                outcomes_of_slot.append((i, u))
+    for level, (party, _) in enumerate(outcomes_of_slot):
+        for position in range(1, len(_slot_candidates(expression.scenario.outcomes[party]))):
+            def allowed(k, p, level=level, position=position):
+                return p == 0 if k < level else (p == position if k == level else True)
+            for g in search_symmetries(expression, [party_perm], [relabel], fixed, allowed):
+                generators.append(g)
+                break
+    return generators
 
 
 def orbit_transversal(expression: BellExpression, size: int | None = None):
