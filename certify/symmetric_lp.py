@@ -224,7 +224,8 @@ def parity_family_targets(expression: BellExpression) -> list[int] | None:
 def reduced_max_output_at_optimum(expression: BellExpression, targets=None, offset: Fraction | None = None,
                                   progress=None) -> tuple[Fraction, int, dict[int, Fraction]]:
     """``(max_t v_t(0), argmax target, values)`` over ``targets`` (default: the
-    parity-family representatives, else every pair) by reduced LPs."""
+    parity-family representatives, else every pair) by reduced LPs; stops at
+    the first target whose value is 1 (``values`` then covers the targets solved)."""
     system = NoSignallingSystem.build(expression.scenario)
     if offset is None:
         offset = reduced_ns_optimum(expression, system)
@@ -235,5 +236,7 @@ def reduced_max_output_at_optimum(expression: BellExpression, targets=None, offs
         values[target] = reduced_value_at_optimum(expression, target, offset, system=system).value
         if progress is not None:
             progress(done, len(targets))
+        if values[target] == 1:
+            break  # no probability exceeds 1: the maximum is reached
     best = max(values.values())
     return best, min(t for t, v in values.items() if v == best), values
