@@ -348,3 +348,93 @@ def verify_expression_document(document, expression: BellExpression) -> dict:
     if lines[-1][1] != 0:
         raise ClaimNotProven("$.value_function.pieces[-1].slope: the last piece must be flat")
     return {"target": scenario.pair_key(target), "breakpoints": points, "pieces": lines}
+
+
+# -- orbit representatives with symmetry maps ----------------------------------------------
+
+SYMMETRY_FORMAT = "certify/expression-symmetry"
+
+
+def symmetry_document(expression: BellExpression) -> tuple[dict, list[int]]:
+    """The ``certify/expression-symmetry`` document of an expression and the
+    representative indices whose pair documents must accompany it (verified)."""
+    from certify.symmetry import orbit_words
+
+    scenario = expression.scenario
+    found, generators, words = orbit_words(expression)
+    representative_of = {j: rep for rep, members in found.items() for j in members}
+    document = {
+        "format": SYMMETRY_FORMAT, "version": VERSION,
+        "scenario": scenario.to_json(),
+        "expression": _expression_json(expression),
+        "generators": generators,
+        "pairs": [{"pair": scenario.pair_key(j), "representative": scenario.pair_key(representative_of[j]),
+                   "word": words[j]} for j in range(scenario.num_probabilities)],
+    }
+    verify_symmetry_document(document, expression)
+    return document, sorted(found)
+
+
+def verify_symmetry_document(document, expression: BellExpression) -> dict[str, str]:
+    """Exact check of a ``certify/expression-symmetry`` document; returns
+    pair key -> representative key.
+
+    Each generator must be a relabeling (party permutation keeping shapes,
+    setting permutations, per-setting outcome permutations) that maps every
+    coefficient of B to an equal coefficient; relabelings map no-signalling
+    boxes to no-signalling boxes, so v is the same for a pair and its image.
+    Every pair must be listed once, in canonical order, and its word
+    (generator positions, applied first to last) must map its representative
+    to it; representatives list themselves with an empty word.
+    """
+    from certify.symmetry import relabeling_image
+
+    keys = {"format", "version", "scenario", "expression", "generators", "pairs"}
+    document = _object(document, "$", keys)
+    _require(document["format"] == SYMMETRY_FORMAT, f"$.format: expected {SYMMETRY_FORMAT!r}")
+    _require(type(document["version"]) is int and document["version"] == VERSION, f"$.version: expected {VERSION}")
+    scenario = _scenario(document["scenario"])
+    _require(scenario == expression.scenario, "$.scenario: does not match the expression")
+    spec = _object(document["expression"], "$.expression", {"name", "direction", "coefficients"})
+    _require(spec["name"] == expression.name and spec["direction"] == expression.direction,
+             "$.expression: name or direction differ from the expression")
+    from certify.certificate import _sparse
+    if _sparse(spec["coefficients"], scenario.num_probabilities, "$.expression.coefficients") != dict(expression.coefficients):
+        raise ClaimNotProven("$.expression.coefficients: differ from the expression")
+    generators = document["generators"]
+    _require(isinstance(generators, list), "$.generators: expected a list")
+    images = []
+    coefficients = dict(expression.coefficients)
+    for k, structure in enumerate(generators):
+        try:
+            image = relabeling_image(scenario, structure)
+        except ValueError as error:
+            raise InputError(f"$.generators[{k}]: {error}") from None
+        if {image[j]: v for j, v in coefficients.items()} != coefficients:
+            raise ClaimNotProven(f"$.generators[{k}]: does not map the expression to itself")
+        images.append(image)
+    pairs = document["pairs"]
+    _require(isinstance(pairs, list) and len(pairs) == scenario.num_probabilities,
+             f"$.pairs: expected {scenario.num_probabilities} entries, one per pair in canonical order")
+    result = {}
+    for j, entry in enumerate(pairs):
+        where = f"$.pairs[{j}]"
+        entry = _object(entry, where, {"pair", "representative", "word"})
+        _require(entry["pair"] == scenario.pair_key(j), f"{where}.pair: expected {scenario.pair_key(j)!r}")
+        try:
+            start = scenario.index_of_key(entry["representative"])
+        except ValueError as error:
+            raise InputError(f"{where}.representative: {error}") from None
+        word = entry["word"]
+        _require(isinstance(word, list) and all(type(p) is int and 0 <= p < len(images) for p in word),
+                 f"{where}.word: expected generator positions 0..{len(images) - 1}")
+        position = start
+        for p in word:
+            position = images[p][position]
+        if position != j:
+            raise ClaimNotProven(f"{where}: the word maps {entry['representative']} to "
+                                 f"{scenario.pair_key(position)}, not to {entry['pair']}")
+        result[entry["pair"]] = entry["representative"]
+    for pair, representative in result.items():
+        _require(result[representative] == representative, f"$.pairs: {representative} is not its own representative")
+    return result

@@ -9,11 +9,13 @@ Output is deterministic: the same pinned versions give the same bytes.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import platform
 import shutil
 import tempfile
+from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
 from typing import Callable, Sequence
@@ -74,9 +76,12 @@ def build_lemma11(folder: Path, workers: int = 2, progress: Callable[[int, int],
 
 _EXPRESSION_WORKER = None
 
-COMMITTED_EXPRESSIONS = ("chsh", "mermin3", "paper", "magic-square")
-"""Library expressions whose certificates are committed (``mermin5`` is left
-out: its exact LPs over 1024 probabilities take minutes per pair orbit)."""
+COMMITTED_EXPRESSIONS = ("chsh", "mermin3", "paper", "magic-square", "mermin5")
+"""Library expressions whose certificates are committed."""
+
+ORBIT_ONLY_EXPRESSIONS = ("mermin5",)
+"""Expressions stored as orbit representatives plus ``symmetry.json`` (the
+full set of 1024 mermin5 pair documents would be about 90 MB)."""
 
 
 def _expression_document_text(target: int) -> tuple[int, str]:
@@ -95,22 +100,35 @@ def build_expressions(folder: Path, workers: int = 2, progress: Callable[[int, i
     written = 0
     for name in names:
         certifier = ExpressionCertifier(builtin_expression(name))
-        certifier.solve_representatives()
+        if name not in ORBIT_ONLY_EXPRESSIONS:
+            certifier.solve_representatives()  # else each worker solves its representative
         scenario = certifier.scenario
         targets = range(certifier.lp.size)
         values = {}
+        if name in ORBIT_ONLY_EXPRESSIONS:
+            from certify.expression_certificates import symmetry_document
+
+            document, representatives = symmetry_document(certifier.expression)
+            write_atomic(folder / name / "symmetry.json", dumps(document))
+            targets = representatives
+            representative_of = {scenario.index_of_key(entry["pair"]): scenario.index_of_key(entry["representative"])
+                                 for entry in document["pairs"]}
         _EXPRESSION_WORKER = certifier
         try:
             if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
                 with multiprocessing.get_context("fork").Pool(workers) as pool:
-                    results = list(pool.imap(_expression_document_text, targets, chunksize=8))
+                    results = list(pool.imap(_expression_document_text, targets,
+                                             chunksize=1 if name in ORBIT_ONLY_EXPRESSIONS else 8))
             else:
                 results = [_expression_document_text(target) for target in targets]
         finally:
             _EXPRESSION_WORKER = None
         for target, text in results:
             write_atomic(folder / name / file_name(scenario, target), text)
-            values[target] = certifier.pair(target).value_function.breakpoints[0][1]
+            values[target] = Fraction(json.loads(text)["value_function"]["breakpoints"][0]["value"])
+        if name in ORBIT_ONLY_EXPRESSIONS:
+            values = {j: values[representative_of[j]] for j in range(certifier.lp.size)}
+            written += 1
         write_atomic(folder / name / "bounds.json", dumps(certifier.bounds_document(values)))
         written += len(results) + 1
         if progress is not None:

@@ -156,7 +156,7 @@ def _party_permutations(scenario) -> list[tuple[int, ...]]:
 
 
 def search_symmetries(expression: BellExpression, party_perms=None, setting_relabels=None,
-                      fixed: int | None = None, allowed=None):
+                      fixed: int | None = None, allowed=None, with_structure: bool = False):
     """Yield relabelings (numpy index permutations) that map B to itself.
 
     ``party_perms`` / ``setting_relabels`` restrict the search (default: all of
@@ -165,7 +165,8 @@ def search_symmetries(expression: BellExpression, party_perms=None, setting_rela
     yielded (elements of its stabiliser). ``allowed(level, position)``, when
     given, restricts slot ``level`` (in the search order of the slots) to the
     candidates at the positions for which it is true (position 0 is always
-    the identity).
+    the identity). With ``with_structure`` each item is ``(image, structure)``
+    where structure is the relabeling as :func:`relabeling_image` reads it.
 
     Backtracking over the outcome relabelings of each (party, setting), one
     setting tuple's block checked as soon as its slots are all assigned, for
@@ -236,7 +237,13 @@ def search_symmetries(expression: BellExpression, party_perms=None, setting_rela
                         table = np.stack([chosen[slot_level[(i, u)]] for u in range(scenario.settings[i])])
                         image = image + table[setting_digits[i], all_outcomes[i]] * outcome_weights[party_perm[i]]
                     if np.array_equal(codes[image], codes):
-                        yield image
+                        if with_structure:
+                            structure = {"parties": list(party_perm), "settings": [list(r) for r in relabel],
+                                         "outcomes": [[[int(v) for v in chosen[slot_level[(i, u)]]]
+                                                       for u in range(scenario.settings[i])] for i in range(n)]}
+                            yield image, structure
+                        else:
+                            yield image
                     return
                 party, own_setting = slots[level]
                 for position, candidate in enumerate(candidates[party]):
@@ -346,3 +353,103 @@ def orbit_transversal(expression: BellExpression, size: int | None = None):
                     transversal[k] = tuple(g[element[j]] for j in range(size))
                     queue.append(k)
     return found, transversal
+
+
+def relabeling_image(scenario, structure) -> list[int]:
+    """Index permutation of a relabeling given as
+    ``{"parties": π, "settings": [σ_i], "outcomes": [[τ_{i,u}]]}``: party i
+    becomes party π(i), its setting u becomes σ_i(u) and, at setting u, its
+    outcome x becomes τ_{i,u}(x). Raises ValueError if it is not a valid
+    relabeling of the scenario (π must keep the numbers of settings and outcomes).
+
+    >>> from certify.scenario import Scenario
+    >>> relabeling_image(Scenario.binary(2), {"parties": [1, 0], "settings": [[0, 1], [0, 1]],
+    ...                                       "outcomes": [[[0, 1], [0, 1]], [[0, 1], [0, 1]]]})[:4]
+    [0, 2, 1, 3]
+    """
+    n = scenario.num_parties
+    if not isinstance(structure, dict) or set(structure) != {"parties", "settings", "outcomes"}:
+        raise ValueError("expected an object with keys parties, settings, outcomes")
+    parties, settings, outcomes = structure["parties"], structure["settings"], structure["outcomes"]
+
+    def is_permutation(values, size) -> bool:
+        return (isinstance(values, list) and len(values) == size
+                and all(type(v) is int for v in values) and sorted(values) == list(range(size)))
+
+    if not is_permutation(parties, n):
+        raise ValueError(f"parties: expected a permutation of 0..{n - 1}")
+    for i in range(n):
+        if (scenario.settings[parties[i]], scenario.outcomes[parties[i]]) != (scenario.settings[i], scenario.outcomes[i]):
+            raise ValueError(f"parties: party {i + 1} and party {parties[i] + 1} have different shapes")
+    if not isinstance(settings, list) or len(settings) != n or not isinstance(outcomes, list) or len(outcomes) != n:
+        raise ValueError("settings and outcomes: expected one entry per party")
+    for i in range(n):
+        if not is_permutation(settings[i], scenario.settings[i]):
+            raise ValueError(f"settings[{i}]: expected a permutation of 0..{scenario.settings[i] - 1}")
+        if not isinstance(outcomes[i], list) or len(outcomes[i]) != scenario.settings[i]:
+            raise ValueError(f"outcomes[{i}]: expected one permutation per setting")
+        for u in range(scenario.settings[i]):
+            if not is_permutation(outcomes[i][u], scenario.outcomes[i]):
+                raise ValueError(f"outcomes[{i}][{u}]: expected a permutation of 0..{scenario.outcomes[i] - 1}")
+    image = []
+    for j in range(scenario.num_probabilities):
+        u, x = scenario.pair(j)
+        new_u, new_x = [0] * n, [0] * n
+        for i in range(n):
+            new_u[parties[i]] = settings[i][u[i]]
+            new_x[parties[i]] = outcomes[i][u[i]][x[i]]
+        image.append(scenario.index(tuple(new_u), tuple(new_x)))
+    return image
+
+
+def orbit_words(expression: BellExpression):
+    """Orbits of the probability indices under the symmetries found by
+    :func:`search_symmetries`, with structured generators and, for every index
+    k, a word: generator positions whose successive application maps the
+    orbit representative (smallest index) to k.
+
+    Returns ``(orbits, generators, words)``; generators are structures (see
+    :func:`relabeling_image`) kept only when they merge orbits; words come from
+    a breadth-first search in generator order.
+
+    >>> from certify.expression_library import chsh_expression
+    >>> found, generators, words = orbit_words(chsh_expression())
+    >>> sorted(found), words[0], len(words)
+    ([0, 1], [], 16)
+    """
+    size = expression.scenario.num_probabilities
+    parent = list(range(size))
+
+    def find(j: int) -> int:
+        while parent[j] != j:
+            parent[j] = parent[parent[j]]
+            j = parent[j]
+        return j
+
+    generators, images = [], []
+    for g, structure in search_symmetries(expression, with_structure=True):
+        merged = False
+        for j, k in enumerate(g.tolist()):
+            a, b = find(j), find(k)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+                merged = True
+        if merged:
+            generators.append(structure)
+            images.append(g.tolist())
+    members: dict[int, list[int]] = {}
+    for j in range(size):
+        members.setdefault(find(j), []).append(j)
+    found = {min(m): sorted(m) for m in members.values()}
+    words: dict[int, list[int]] = {}
+    for rep in found:
+        words[rep] = []
+        queue = [rep]
+        while queue:
+            current = queue.pop(0)
+            for position, image in enumerate(images):
+                k = image[current]
+                if k not in words:
+                    words[k] = words[current] + [position]
+                    queue.append(k)
+    return found, generators, words
