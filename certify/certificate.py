@@ -135,17 +135,36 @@ def _integer(value, where: str) -> int:
 
 
 def _sparse_parts(value, size: int, where: str) -> dict[int, tuple[int, int]]:
-    """Sparse vector as index -> (numerator, denominator), fully validated."""
+    """Sparse vector as index -> (numerator, denominator), fully validated.
+
+    (Messages naming an entry are built only when that entry is rejected.)
+    """
     _require(isinstance(value, list), f"{where}: expected a list of [index, \"rational\"] pairs")
     out: dict[int, tuple[int, int]] = {}
     previous = -1
+    fullmatch = _RATIONAL.fullmatch
+    limit = 2 * _MAX_DIGITS + 2
     for k, entry in enumerate(value):
-        _require(type(entry) is list and len(entry) == 2, f"{where}[{k}]: expected [index, \"rational\"]")
-        index = entry[0]
-        _require(type(index) is int and previous < index < size,
-                 f"{where}[{k}][0]: expected an increasing index in 0..{size - 1}, got {index!r}")
-        parts = _rational_parts(entry[1], f"{where}[{k}][1]")
-        _require(parts[0] != 0, f"{where}[{k}][1]: zero entries are not stored")
+        if not (type(entry) is list and len(entry) == 2):
+            raise InputError(f"{where}[{k}]: expected [index, \"rational\"]")
+        index, text = entry
+        if not (type(index) is int and previous < index < size):
+            raise InputError(f"{where}[{k}][0]: expected an increasing index in 0..{size - 1}, got {index!r}")
+        parts = None
+        if type(text) is str and len(text) <= limit and fullmatch(text):
+            # Fast path of _rational_parts for a valid non-zero entry; anything
+            # else goes through _rational_parts for the same message.
+            if "/" in text:
+                numerator_text, denominator_text = text.split("/")
+                numerator, denominator = int(numerator_text), int(denominator_text)
+                if denominator != 1 and numerator != 0 and gcd(numerator, denominator) == 1:
+                    parts = (numerator, denominator)
+            elif text != "0":
+                parts = (int(text), 1)
+        if parts is None:
+            parts = _rational_parts(text, f"{where}[{k}][1]")
+            if parts[0] == 0:
+                raise InputError(f"{where}[{k}][1]: zero entries are not stored")
         out[index] = parts
         previous = index
     return out
@@ -191,16 +210,33 @@ def _check_inequality(system: NoSignallingSystem, bell: list[Fraction], target: 
     return bound
 
 
+@lru_cache(maxsize=8)
+def _rows_by_column(scenario: Scenario) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """For each probability j, the ``(row, coefficient)`` pairs of the rows that contain it."""
+    system = _system(scenario)
+    columns: list[list[tuple[int, int]]] = [[] for _ in range(system.scenario.num_probabilities)]
+    for r, row in enumerate(system.rows):
+        for j, a in row:
+            columns[j].append((r, a))
+    return tuple(tuple(column) for column in columns)
+
+
 def _check_box(system: NoSignallingSystem, value, where: str) -> list[Fraction]:
     size = system.scenario.num_probabilities
     parts = _sparse_parts(value, size, where)
     if any(p < 0 for p, _ in parts.values()):
         raise ClaimNotProven(f"{where}: negative probability")
     numerators, denominator = _scaled(parts)
-    for name, row, rhs in zip(system.names, system.rows, system.right_hand_sides):
-        total = sum(a * numerators.get(j, 0) for j, a in row)
+    # Row totals accumulated over the support of the box (integers), then
+    # compared row by row in row order.
+    totals = [0] * len(system.rows)
+    rows_by_column = _rows_by_column(system.scenario)
+    for j, p in numerators.items():
+        for r, a in rows_by_column[j]:
+            totals[r] += a * p
+    for r, (total, rhs) in enumerate(zip(totals, system.right_hand_sides)):
         if total != rhs * denominator:
-            raise ClaimNotProven(f"{where}: row {name} is violated by "
+            raise ClaimNotProven(f"{where}: row {system.names[r]} is violated by "
                                  f"{Fraction(total, denominator) - rhs}")
     box = [Fraction(0)] * size
     for j, (p, q) in parts.items():
