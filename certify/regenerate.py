@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import platform
+import queue
 import shutil
 import tempfile
 from importlib import metadata
@@ -23,7 +24,7 @@ from certify.bell_expression import paper_bell_expression
 from certify.certificate import file_name
 from certify.errors import InputError
 from certify.jsonio import dumps, write_atomic, write_manifest
-from certify.output_bound import PairCertifier
+from certify.output_bound import PairCertificates, PairCertifier, solve_pair
 from certify.progress import Progress
 
 __all__ = ["PARTS", "regenerate", "build_lemma11", "provenance"]
@@ -44,29 +45,78 @@ def _document_text(target: int) -> tuple[int, str]:
     return target, dumps(_WORKER.document(target))
 
 
+def _solve_representative(representative: int) -> tuple[str, int, PairCertificates]:
+    assert _WORKER is not None
+    return "solved", representative, solve_pair(_WORKER.lp, representative)
+
+
+def _document_texts(task: tuple[int, PairCertificates, list[int]]) -> tuple[str, list[tuple[int, str]]]:
+    representative, solved, targets = task
+    assert _WORKER is not None
+    _WORKER.solved.setdefault(representative, solved)
+    return "documents", [_document_text(target) for target in targets]
+
+
+def _build_in_pool(certifier: PairCertifier, workers: int, write: Callable[[int, str], None],
+                   chunk: int = 8) -> None:
+    """Solve the representatives and build the documents in ``workers`` forked processes.
+
+    The representatives are solved in the workers, in parallel; as soon as one is
+    solved, the documents of its orbit are queued (each task carries the solved
+    representative), so mapping and checking overlap the remaining solves. Every
+    document depends only on its representative's (deterministic) solution, so
+    the bytes do not depend on which process built it or in which order.
+    """
+    events: queue.SimpleQueue = queue.SimpleQueue()
+    representatives = sorted(certifier.orbits)
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        def submit(function, argument) -> None:
+            pool.apply_async(function, (argument,), callback=events.put,
+                             error_callback=lambda error: events.put(("error", error)))
+
+        for representative in representatives:
+            submit(_solve_representative, representative)
+        expected, written = certifier.lp.size, 0
+        while written < expected:
+            event = events.get()
+            if event[0] == "error":
+                raise event[1]
+            if event[0] == "solved":
+                _, representative, solved = event
+                certifier.solved[representative] = solved
+                members = certifier.orbits[representative]
+                for start in range(0, len(members), chunk):
+                    submit(_document_texts, (representative, solved, members[start:start + chunk]))
+                continue
+            for target, text in event[1]:
+                write(target, text)
+                written += 1
+
+
 def build_lemma11(folder: Path, workers: int = 2, progress: Callable[[int, int], None] | None = None) -> int:
     """Write the 256 Lemma-11 certificates into ``folder``; returns the count."""
     global _WORKER
     expression = paper_bell_expression()
     certifier = PairCertifier(expression)
-    certifier.solve_representatives()
     folder.mkdir(parents=True, exist_ok=True)
     targets = range(certifier.lp.size)
+    done = 0
+
+    def write(target: int, text: str) -> None:
+        nonlocal done
+        write_atomic(folder / file_name(expression.scenario, target), text)
+        done += 1
+        if progress is not None:
+            progress(done, len(targets))
+
     _WORKER = certifier
     try:
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results = pool.imap(_document_text, targets, chunksize=8)
-                for done, (target, text) in enumerate(results, start=1):
-                    write_atomic(folder / file_name(expression.scenario, target), text)
-                    if progress is not None:
-                        progress(done, len(targets))
+            _build_in_pool(certifier, workers, write)
         else:
-            for done, target in enumerate(targets, start=1):
-                _, text = _document_text(target)
-                write_atomic(folder / file_name(expression.scenario, target), text)
-                if progress is not None:
-                    progress(done, len(targets))
+            certifier.solve_representatives()
+            for target in targets:
+                write(*_document_text(target))
     finally:
         _WORKER = None
     return len(targets)
