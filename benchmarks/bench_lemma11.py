@@ -28,7 +28,10 @@ Figures: wall time of ours and per pair, the median cddlib solve time per LP, th
 instrumented run of the same ``regenerate`` call in a child process: number of orbits, number
 of exact LP solves (and float proposals), time for the symmetry search, for the
 representatives, for mapping + exact verification + writing, and for the manifest and proof
-report. Peak memory is the largest ``ru_maxrss`` of any waited-for child process (the CLI or
+report (that run is serial, ``--workers 1``, so each stage can be timed apart; with 2 workers
+the representatives are solved in the pool while the mapping runs). CPU times (user + system
+of all processes: the CLI and its workers; ``time.process_time`` for cddlib) are printed beside
+the wall times, with the ratio they give, since they depend less on other load. Peak memory is the largest ``ru_maxrss`` of any waited-for child process (the CLI or
 one of its workers) and, separately, of this process (where cddlib runs). The machine load
 average is printed too: the host may be shared, and both measurements suffer from it.
 
@@ -71,27 +74,37 @@ def _child_environment() -> dict:
     return env
 
 
-def run_ours(workers: int) -> tuple[float, Path]:
-    """Run the CLI once into a fresh empty folder; returns (wall seconds, that folder)."""
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_ours(workers: int) -> tuple[float, float, Path]:
+    """Run the CLI once into a fresh empty folder; returns (wall s, CPU s of all its processes, folder)."""
     out = Path(tempfile.mkdtemp(prefix="bench-lemma11-"))
     command = [sys.executable, "-m", "certify", "regenerate", "--only", "lemma11", "--out", str(out),
                "--quiet", "--workers", str(workers)]
+    cpu_before = _children_cpu_seconds()
     start = time.perf_counter()
     completed = subprocess.run(command, cwd=REPOSITORY, env=_child_environment(),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - start
+    cpu = _children_cpu_seconds() - cpu_before
     if completed.returncode != 0:
         raise SystemExit(f"certify regenerate failed (exit {completed.returncode}):\n{completed.stderr}")
     written = sorted((out / "certificates" / "lemma11").glob("*.json"))
     if len(written) != 256:
         raise SystemExit(f"expected 256 certificate files under {out}, found {len(written)}")
-    return wall, out
+    return wall, cpu, out
 
 
-def phases_child(out: str, workers: int) -> None:
-    """Instrumented ``regenerate(out, only=["lemma11"])`` (run in a fresh process): prints JSON.
+def phases_child(out: str) -> None:
+    """Instrumented serial ``regenerate(out, only=["lemma11"], workers=1)`` (run in a fresh
+    process): prints JSON.
 
-    The engine's functions are wrapped with timers and counters, not changed.
+    The engine's functions are wrapped with timers and counters, not changed. The run is
+    serial so that every stage is seen (with 2 workers the representatives are solved in the
+    pool, overlapping the mapping, and cannot be timed apart).
     """
     import certify.no_signalling_lp as nslp
     import certify.output_bound as output_bound
@@ -143,7 +156,7 @@ def phases_child(out: str, workers: int) -> None:
 
     regenerate_module.PARTS["lemma11"] = timed_build
     start = time.perf_counter()
-    regenerate_module.regenerate(Path(out), only=["lemma11"], workers=workers, show_progress=False)
+    regenerate_module.regenerate(Path(out), only=["lemma11"], workers=1, show_progress=False)
     total = time.perf_counter() - start
     figures["regenerate_call_s"] = total
     figures["map_verify_write_s"] = build_time["s"] - figures["certifier_setup_s"] - figures["representatives_s"]
@@ -151,10 +164,9 @@ def phases_child(out: str, workers: int) -> None:
     print(json.dumps(figures))
 
 
-def run_phases(workers: int) -> dict:
+def run_phases() -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-lemma11-phases-") as out:
-        completed = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--phases-child", out,
-                                    "--workers", str(workers)],
+        completed = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--phases-child", out],
                                    cwd=REPOSITORY, env=_child_environment(), stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True)
     if completed.returncode != 0:
@@ -216,9 +228,10 @@ def run_cdd(targets: list[int], out: Path) -> list[dict]:
                                            obj_type=cdd.LPObjType.MAX, obj_func=objective)
         program = cdd.gmp.linprog_from_matrix(matrix)
         build_s = time.perf_counter() - start
-        start = time.perf_counter()
+        cpu_start, start = time.process_time(), time.perf_counter()
         cdd.gmp.linprog_solve(program, cdd.LPSolverType.DUAL_SIMPLEX)
         solve_s = time.perf_counter() - start
+        solve_cpu_s = time.process_time() - cpu_start
         if program.status != cdd.LPStatusType.OPTIMAL:
             raise SystemExit(f"cddlib: pair {target} not solved to optimality (status {program.status!r})")
         value = Fraction(program.obj_value)
@@ -226,23 +239,24 @@ def run_cdd(targets: list[int], out: Path) -> list[dict]:
         box_value = box[target] - PAPER_SLOPE * sum(b * p for b, p in zip(bell, box))
         ours = our_optimum(out, target)
         results.append({"pair": target, "key": expression.scenario.pair_key(target), "build_s": build_s,
-                        "solve_s": solve_s, "cddlib_optimum": str(value), "our_optimum": str(ours),
+                        "solve_s": solve_s, "solve_cpu_s": solve_cpu_s, "cddlib_optimum": str(value), "our_optimum": str(ours),
                         "agree": value == ours and system.contains(box) and box_value == value})
     return results
 
 
 def measure(runs: int, workers: int) -> dict:
-    walls, kept = [], None
+    walls, cpus, kept = [], [], None
     for _ in range(runs):
-        wall, out = run_ours(workers)
+        wall, cpu, out = run_ours(workers)
         walls.append(wall)
+        cpus.append(cpu)
         if kept is None:
             kept = out
         else:
             subprocess.run(["rm", "-rf", str(out)], check=True)
     children_peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     load_before_cdd = os.getloadavg()
-    phases = run_phases(workers)
+    phases = run_phases()
     sample = sample_pairs()
     try:
         cdd_results = run_cdd(sample, kept)
@@ -253,11 +267,15 @@ def measure(runs: int, workers: int) -> dict:
     ours_per_pair = ours_wall / 256
     cdd_median = statistics.median(r["solve_s"] for r in cdd_results)
     ratio = cdd_median / ours_per_pair
+    ours_cpu = statistics.median(cpus)
+    cdd_cpu_median = statistics.median(r["solve_cpu_s"] for r in cdd_results)
     return {
         "command": f"certify regenerate --only lemma11 --out <empty temp folder> --quiet --workers {workers}",
         "cpu_count": os.cpu_count(), "load_average_1_5_15": [round(x, 2) for x in load_before_cdd],
         "ours_wall_s_each_run": [round(w, 3) for w in walls], "ours_wall_s": round(ours_wall, 3),
         "pairs": 256, "ours_per_pair_s": round(ours_per_pair, 5),
+        "ours_cpu_s_each_run": [round(c, 3) for c in cpus], "ours_cpu_s": round(ours_cpu, 3),
+        "ours_cpu_per_pair_s": round(ours_cpu / 256, 5),
         "orbits": phases["orbits"], "orbit_representatives": phases["orbit_representatives"],
         "exact_lp_solves": phases["exact_lp_solves"], "float_proposals": phases["float_proposals"],
         "phases_s": {key: round(phases[key], 3) for key in
@@ -269,8 +287,9 @@ def measure(runs: int, workers: int) -> dict:
                    "solver": "dual simplex", "sample_rule": "smallest member of each orbit, then pair 255",
                    "lps": [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()}
                            for r in cdd_results],
-                   "median_solve_s": round(cdd_median, 3)},
+                   "median_solve_s": round(cdd_median, 3), "median_solve_cpu_s": round(cdd_cpu_median, 3)},
         "ratio_cddlib_per_lp_over_ours_per_pair": round(ratio, 1),
+        "ratio_cpu_time": round(cdd_cpu_median / (ours_cpu / 256), 1),
         "target_ratio": TARGET_RATIO, "target_met": ratio >= TARGET_RATIO,
         "all_optima_agree": all(r["agree"] for r in cdd_results),
     }
@@ -282,9 +301,11 @@ def print_text(report: dict) -> None:
     print(f"ours:    {report['command']}")
     print(f"         wall {report['ours_wall_s']:.3f} s (runs: {report['ours_wall_s_each_run']}) "
           f"= {1000 * report['ours_per_pair_s']:.2f} ms per pair (/256)")
+    print(f"         CPU time of all its processes {report['ours_cpu_s']:.3f} s "
+          f"= {1000 * report['ours_cpu_per_pair_s']:.2f} ms per pair")
     print(f"         orbits {report['orbits']} (representatives {report['orbit_representatives']}), "
           f"exact LP solves {report['exact_lp_solves']} (float proposals {report['float_proposals']})")
-    print(f"         instrumented run: symmetry search {p['symmetry_search_s']:.3f} s, "
+    print(f"         instrumented serial run (--workers 1): symmetry search {p['symmetry_search_s']:.3f} s, "
           f"LP set-up incl. symmetry {p['certifier_setup_s']:.3f} s, representatives {p['representatives_s']:.3f} s, "
           f"mapping + exact verification + writing {p['map_verify_write_s']:.3f} s, "
           f"manifest + proofs {p['manifest_and_proofs_s']:.3f} s, regenerate() {p['regenerate_call_s']:.3f} s")
@@ -294,11 +315,14 @@ def print_text(report: dict) -> None:
     c = report["cddlib"]
     print(f"cddlib:  pycddlib {c['pycddlib']}, {c['number_type']}, {c['solver']}; sample: {c['sample_rule']}")
     for r in c["lps"]:
-        print(f"         pair {r['pair']:>3} ({r['key']}): solve {r['solve_s']:.3f} s (build {r['build_s']:.3f} s), "
+        print(f"         pair {r['pair']:>3} ({r['key']}): solve {r['solve_s']:.3f} s (CPU {r['solve_cpu_s']:.3f} s, "
+              f"matrix build {r['build_s']:.3f} s), "
               f"optimum {r['cddlib_optimum']}, ours {r['our_optimum']}, {'agree' if r['agree'] else 'DISAGREE'}")
-    print(f"         median solve {c['median_solve_s']:.3f} s per LP")
+    print(f"         median solve {c['median_solve_s']:.3f} s per LP (CPU {c['median_solve_cpu_s']:.3f} s)")
     print(f"ratio:   cddlib median per LP / ours per pair = {report['ratio_cddlib_per_lp_over_ours_per_pair']:.1f} "
           f"(target >= {report['target_ratio']}: {'met' if report['target_met'] else 'NOT met'})")
+    print(f"         by CPU time (cddlib CPU per LP / ours CPU per pair, all processes; less sensitive to "
+          f"other load): {report['ratio_cpu_time']:.1f}")
 
 
 def main(argv=None) -> int:
@@ -309,7 +333,7 @@ def main(argv=None) -> int:
     parser.add_argument("--phases-child", metavar="OUT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.phases_child:
-        phases_child(args.phases_child, args.workers)
+        phases_child(args.phases_child)
         return 0
     if args.runs < 1:
         parser.error("--runs: expected a positive integer")
