@@ -180,9 +180,18 @@ def _scaled(entries: dict[int, tuple[int, int]]) -> tuple[dict[int, int], int]:
     return {j: p * (denominator // q) for j, (p, q) in entries.items()}, denominator
 
 
+def _bell_integers(bell: list[Fraction]) -> tuple[dict[int, int], int]:
+    """B as integer numerators over their least common denominator."""
+    return _scaled({j: (b.numerator, b.denominator) for j, b in enumerate(bell) if b})
+
+
 def _check_inequality(system: NoSignallingSystem, bell: list[Fraction], target: int, slope: Fraction,
-                      certificate, where: str) -> Fraction:
-    """Check multipliers exactly; returns the certified bound."""
+                      certificate, where: str, bell_integers: tuple[dict[int, int], int] | None = None) -> Fraction:
+    """Check multipliers exactly; returns the certified bound.
+
+    ``bell_integers`` (optional) is ``_bell_integers(bell)``, passed in when the
+    caller checks several inequalities of the same expression.
+    """
     certificate = _object(certificate, where, {"bound", "multipliers"})
     bound = parse_rational(certificate["bound"], f"{where}.bound")
     multipliers = _sparse_parts(certificate["multipliers"], len(system.rows), f"{where}.multipliers")
@@ -194,8 +203,7 @@ def _check_inequality(system: NoSignallingSystem, bell: list[Fraction], target: 
     # Objective e_t - slope * B over the integer scale q * d (slope = p/q,
     # B = b/d): check combination / denominator >= objective in integers.
     p, q = slope.numerator, slope.denominator
-    bell_numerators, bell_denominator = _scaled({j: (b.numerator, b.denominator)
-                                                 for j, b in enumerate(bell) if b})
+    bell_numerators, bell_denominator = bell_integers if bell_integers is not None else _bell_integers(bell)
     scale = q * bell_denominator
     for j, value in enumerate(combination):
         objective = (scale if j == target else 0) - p * bell_numerators.get(j, 0)
@@ -222,6 +230,16 @@ def _rows_by_column(scenario: Scenario) -> tuple[tuple[tuple[int, int], ...], ..
 
 
 def _check_box(system: NoSignallingSystem, value, where: str) -> list[Fraction]:
+    """Check a sparse box exactly (non-negative, every row holds); returns it dense."""
+    parts = _checked_box_parts(system, value, where)
+    box = [Fraction(0)] * system.scenario.num_probabilities
+    for j, (p, q) in parts.items():
+        box[j] = Fraction(p, q)
+    return box
+
+
+def _checked_box_parts(system: NoSignallingSystem, value, where: str) -> dict[int, tuple[int, int]]:
+    """As :func:`_check_box`, returning the entries as index -> (numerator, denominator)."""
     size = system.scenario.num_probabilities
     parts = _sparse_parts(value, size, where)
     if any(p < 0 for p, _ in parts.values()):
@@ -238,10 +256,25 @@ def _check_box(system: NoSignallingSystem, value, where: str) -> list[Fraction]:
         if total != rhs * denominator:
             raise ClaimNotProven(f"{where}: row {system.names[r]} is violated by "
                                  f"{Fraction(total, denominator) - rhs}")
-    box = [Fraction(0)] * size
-    for j, (p, q) in parts.items():
-        box[j] = Fraction(p, q)
-    return box
+    return parts
+
+
+def _entry(parts: dict[int, tuple[int, int]], j: int) -> Fraction:
+    p, q = parts.get(j, (0, 1))
+    return Fraction(p, q)
+
+
+def _bell_value_of_parts(bell_integers: tuple[dict[int, int], int], parts: dict[int, tuple[int, int]]) -> Fraction:
+    """Exact ``B.P`` for a box given as checked parts (integers, one division at the end)."""
+    bell_numerators, bell_denominator = bell_integers
+    numerators, denominator = _scaled(parts)
+    total = sum(b * numerators[j] for j, b in bell_numerators.items() if j in numerators)
+    return Fraction(total, bell_denominator * denominator)
+
+
+@lru_cache(maxsize=8)
+def _builtin_expression(name: str) -> BellExpression:
+    return BUILTIN_EXPRESSIONS[name]()
 
 
 def _bell_value(bell: list[Fraction], box: list[Fraction]) -> Fraction:
@@ -277,12 +310,13 @@ def verify_document(document, expected_expression: BellExpression | None = None)
     coefficients = _sparse(expression_spec["coefficients"], size, "$.expression.coefficients")
     if expected_expression is None:
         _require(name in BUILTIN_EXPRESSIONS, f"$.expression.name: unknown built-in expression {name!r}")
-        expected_expression = BUILTIN_EXPRESSIONS[name]()
+        expected_expression = _builtin_expression(name)
     _require(name == expected_expression.name, f"$.expression.name: expected {expected_expression.name!r}")
     _require(scenario == expected_expression.scenario, "$.scenario: does not match the named expression")
     if coefficients != dict(expected_expression.coefficients):
         raise ClaimNotProven(f"$.expression.coefficients: differ from the built-in expression {name!r}")
     bell = expected_expression.dense()
+    bell_integers = _bell_integers(bell)
 
     target_spec = _object(document["target"], "$.target", {"setting", "outcome", "index"})
     try:
@@ -299,11 +333,12 @@ def verify_document(document, expected_expression: BellExpression | None = None)
     slope = parse_rational(claim["slope"], "$.paper_claim.slope")
     _require((constant, slope) == (PAPER_CONSTANT, PAPER_SLOPE),
              "$.paper_claim: constant and slope must be the paper's 1/3 and 2/3")
-    bound = _check_inequality(system, bell, target, slope, claim["certificate"], "$.paper_claim.certificate")
+    bound = _check_inequality(system, bell, target, slope, claim["certificate"], "$.paper_claim.certificate",
+                              bell_integers)
     if bound > constant:
         raise ClaimNotProven(f"$.paper_claim: certified bound {bound} exceeds the claimed {constant}")
-    witness = _check_box(system, claim["witness"], "$.paper_claim.witness")
-    attained = witness[target] - slope * _bell_value(bell, witness)
+    witness = _checked_box_parts(system, claim["witness"], "$.paper_claim.witness")
+    attained = _entry(witness, target) - slope * _bell_value_of_parts(bell_integers, witness)
     if attained != bound:
         raise ClaimNotProven(f"$.paper_claim.witness: attains {attained}, not the bound {bound}")
 
@@ -319,11 +354,11 @@ def verify_document(document, expected_expression: BellExpression | None = None)
         delta = parse_rational(point["bell_value"], f"{where}.bell_value")
         value = parse_rational(point["value"], f"{where}.value")
         _require(delta == 0 if i == 0 else delta > points[-1][0], f"{where}.bell_value: must start at 0 and increase")
-        box = _check_box(system, point["witness"], f"{where}.witness")
-        if _bell_value(bell, box) > delta:
+        box = _checked_box_parts(system, point["witness"], f"{where}.witness")
+        if _bell_value_of_parts(bell_integers, box) > delta:
             raise ClaimNotProven(f"{where}.witness: Bell value exceeds {delta}")
-        if box[target] != value:
-            raise ClaimNotProven(f"{where}.witness: P(target) = {box[target]}, not {value}")
+        if _entry(box, target) != value:
+            raise ClaimNotProven(f"{where}.witness: P(target) = {_entry(box, target)}, not {value}")
         points.append((delta, value))
     lines = []
     for i, piece in enumerate(pieces):
@@ -332,7 +367,8 @@ def verify_document(document, expected_expression: BellExpression | None = None)
         a = parse_rational(piece["constant"], f"{where}.constant")
         s = parse_rational(piece["slope"], f"{where}.slope")
         _require(s >= 0 and (not lines or s < lines[-1][1]), f"{where}.slope: slopes must be >= 0 and decrease")
-        certified = _check_inequality(system, bell, target, s, piece["certificate"], f"{where}.certificate")
+        certified = _check_inequality(system, bell, target, s, piece["certificate"], f"{where}.certificate",
+                                      bell_integers)
         if certified != a:
             raise ClaimNotProven(f"{where}: certificate bound {certified} differs from the constant {a}")
         for delta, value in points[i:i + 2]:
