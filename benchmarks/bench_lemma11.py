@@ -47,6 +47,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -253,7 +254,7 @@ def measure(runs: int, workers: int) -> dict:
         if kept is None:
             kept = out
         else:
-            subprocess.run(["rm", "-rf", str(out)], check=True)
+            shutil.rmtree(out)
     children_peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     load_before_cdd = os.getloadavg()
     phases = run_phases()
@@ -261,7 +262,7 @@ def measure(runs: int, workers: int) -> dict:
     try:
         cdd_results = run_cdd(sample, kept)
     finally:
-        subprocess.run(["rm", "-rf", str(kept)], check=True)
+        shutil.rmtree(kept)
     import importlib.metadata as metadata
     ours_wall = statistics.median(walls)
     ours_per_pair = ours_wall / 256
