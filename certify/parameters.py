@@ -103,11 +103,16 @@ class RootLinear:
     def enclosure(self, digits: int = 30) -> tuple[str, str]:
         """A decimal interval (mpmath.iv) containing the number, for display only."""
         from mpmath import iv, mp
-        with iv.workdps(digits):
-            value = (iv.mpf([self.constant.numerator]) / self.constant.denominator
-                     + iv.mpf([self.coefficient.numerator]) / self.coefficient.denominator
-                     * iv.sqrt(iv.mpf([self.radicand.numerator]) / self.radicand.denominator))
-            return (mp.nstr(value.a, digits), mp.nstr(value.b, digits))
+        saved = iv.prec
+        iv.dps = digits + 10
+        try:
+            value = (iv.mpf(self.constant.numerator) / self.constant.denominator
+                     + iv.mpf(self.coefficient.numerator) / self.coefficient.denominator
+                     * iv.sqrt(iv.mpf(self.radicand.numerator) / self.radicand.denominator))
+            low, high = (mp.make_mpf(end) for end in value._mpi_)
+            return (mp.nstr(low, digits), mp.nstr(high, digits))
+        finally:
+            iv.prec = saved
 
 
 def sign_of_sum_with_root(constant: Fraction, coefficient: Fraction, radicand: Fraction) -> int:
