@@ -34,7 +34,9 @@ enclosure for reading); the region is open (strict inequality).
 Passing probability at n rounds: every B_i is conditionally Bernoulli with
 mean at most ``q = worst``, so the number of penalties is stochastically
 dominated by Binomial(n, q) and ``P(abort) = P(L_n > delta) <=
-P(Bin(n, q) > n delta)``, computed exactly (integers) for ``n <= 10^6``;
+P(Bin(n, q) > n delta)``, computed exactly (integers) for ``n <= 4000`` and
+otherwise enclosed by interval arithmetic (upper tail plus a geometric
+remainder, when ``n delta > 2 n q``);
 beside it Lemma 7 (eq. (26)) with ``s = delta - q``:
 ``P(abort) <= 2 exp(-n (delta - q)^2 / 2)``.
 
@@ -55,11 +57,12 @@ from certify.scenario import Scenario
 
 __all__ = [
     "setting_penalties", "worst_case_sv_bell_value", "noise_tolerance",
-    "honest_round_mean", "pass_probability", "EXACT_TAIL_LIMIT",
+    "honest_round_mean", "pass_probability", "EXACT_TAIL_LIMIT", "EXACT_INTEGER_LIMIT",
 ]
 
 _SETTINGS = Scenario.binary(4).setting_tuples
 EXACT_TAIL_LIMIT = 10 ** 6
+EXACT_INTEGER_LIMIT = 4000
 
 
 def setting_penalties(box) -> list:
@@ -192,7 +195,7 @@ def noise_tolerance(epsilon, delta_max: Fraction | None) -> dict:
 
 
 def _binomial_lower_tail(rounds: int, probability: Fraction, limit: int) -> Fraction:
-    """``P(Bin(rounds, probability) <= limit)`` exactly (integer arithmetic)."""
+    """``P(Bin(rounds, probability) <= limit)`` exactly (integer arithmetic; small n only)."""
     a, b = probability.numerator, probability.denominator
     rest = b - a
     if limit < 0:
@@ -205,6 +208,40 @@ def _binomial_lower_tail(rounds: int, probability: Fraction, limit: int) -> Frac
         term = term * (rounds - k + 1) * a // (k * rest) if rest else 0
         total += term
     return Fraction(total, b ** rounds)
+
+
+def _binomial_upper_tail_interval(rounds: int, probability: Fraction, limit: int):
+    """Interval enclosing ``P(Bin(rounds, probability) > limit)`` (mpmath.iv, rigorous).
+
+    Terms ``t_k = C(n,k) q^k (1-q)^(n-k)`` from ``k = limit + 1`` upward via
+    ``t_{k+1} = t_k (n-k)/(k+1) q/(1-q)``; once the ratio is below 1/2 (it
+    decreases in k) and the term is below 2^-60 of the sum, the rest is at most ``t_k r/(1 - r)`` and is added as an
+    interval ``[0, t_k r/(1-r)]``. Needs the ratio to fall below 1/2 within
+    :data:`EXACT_TAIL_LIMIT` terms (true when ``limit`` exceeds ``2 n q``).
+    """
+    from mpmath import iv
+
+    n, k = rounds, limit + 1
+    if k > n:
+        return iv.mpf(0)
+    q = iv.mpf(probability.numerator) / probability.denominator
+    log_binomial = iv.mpf(0)
+    for i in range(1, k + 1):
+        log_binomial += iv.log(iv.mpf(n - k + i) / i)
+    term = iv.exp(log_binomial + k * iv.log(q) + (n - k) * iv.log(1 - q))
+    total = iv.mpf(0)
+    odds = q / (1 - q)
+    for _ in range(EXACT_TAIL_LIMIT):
+        total += term
+        if k == n:
+            return total
+        ratio = odds * (n - k) / (k + 1)
+        if ratio.b < 0.5 and term.b < total.a * 2 ** -60:
+            return total + iv.mpf([0, (term * ratio / (1 - ratio)).b])
+        term = term * ratio
+        k += 1
+    raise InputError("pass probability: the binomial tail did not settle within "
+                     f"{EXACT_TAIL_LIMIT} terms; use a larger delta or smaller n")
 
 
 def pass_probability(epsilon, protocol_delta, rounds: int, model: str, noise) -> dict:
@@ -225,14 +262,23 @@ def pass_probability(epsilon, protocol_delta, rounds: int, model: str, noise) ->
               "worst_case_round_mean": str(mean), "protocol_delta": str(delta)}
     iv.prec = 96
     limit = math.floor(rounds * delta)
-    if rounds <= EXACT_TAIL_LIMIT:
+    if rounds <= EXACT_INTEGER_LIMIT:
         abort = 1 - _binomial_lower_tail(rounds, mean, limit)
         interval = iv.mpf(abort.numerator) / iv.mpf(abort.denominator)
+        method = "exact integer sum"
+    elif limit + 1 > 2 * rounds * mean:
+        interval = _binomial_upper_tail_interval(rounds, mean, limit)
+        method = "interval sum of the upper tail with a geometric remainder (mpmath.iv)"
+    else:
+        interval = None
+        method = "not computed: threshold below twice the mean at this n"
+    if interval is not None:
         low, high = (mp.make_mpf(e) for e in interval._mpi_)
-        result["abort_probability_exact"] = {"lower": mp.nstr(low, 12), "upper": mp.nstr(high, 12)}
+        result["abort_probability_exact"] = {"lower": mp.nstr(low, 12), "upper": mp.nstr(high, 12),
+                                             "method": method}
     else:
         result["abort_probability_exact"] = None
-        result["abort_probability_exact_note"] = f"not computed for n > {EXACT_TAIL_LIMIT}"
+        result["abort_probability_exact_note"] = method
     if delta > mean:
         gap = iv.mpf((delta - mean).numerator) / (delta - mean).denominator
         bound = 2 * iv.exp(-rounds * gap ** 2 / 2)
