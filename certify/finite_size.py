@@ -220,7 +220,13 @@ def certified_gamma_model(epsilon, value_functions: Mapping[str, object]) -> Gam
     from certify.parameters import certified_saturation_bell_sum
 
     scale = (HALF - check_epsilon(epsilon)) ** 4
-    functions = [value_functions[key] for key in sorted(value_functions)]
+    functions, seen = [], set()
+    for key in sorted(value_functions):  # pairs related by symmetry share one function
+        function = value_functions[key]
+        signature = (tuple(map(tuple, function.breakpoints)), tuple(map(tuple, function.pieces)))
+        if signature not in seen:
+            seen.add(signature)
+            functions.append(function)
     if not functions:
         raise InputError("value functions: expected the certified pairs, got none")
     b_star, _ = certified_saturation_bell_sum(value_functions)
