@@ -72,7 +72,7 @@ def parse_rational(text, name: str) -> Fraction:
     if not isinstance(text, str):
         raise InputError(f"{name}: expected an exact rational such as '1/10' or '0.001', "
                          f"got {text!r} of type {type(text).__name__}")
-    stripped = text.strip()
+    stripped = text
     if _RATIONAL_PATTERN.match(stripped):
         numerator, _, denominator = stripped.partition("/")
         if denominator and int(denominator) == 0:
