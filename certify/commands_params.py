@@ -75,7 +75,8 @@ def params_report(epsilon, protocol_delta=None, rounds=None, target_error=DEFAUL
     from certify.noise_tolerance import noise_tolerance, pass_probability
     from certify.parameters import (certified_condition_holds, certified_delta_max, certified_gamma,
                                     certified_saturation_bell_sum, paper_condition_holds,
-                                    paper_delta_max, paper_gamma, prove_paper_region)
+                                    paper_delta_max, paper_gamma, proof_delta_sup,
+                                    prove_paper_region)
 
     eps = check_epsilon(epsilon, "--epsilon")
     delta_max = paper_delta_max(eps)
@@ -111,6 +112,9 @@ def params_report(epsilon, protocol_delta=None, rounds=None, target_error=DEFAUL
         "condition": "(111): (1/3)(1 + 2 sqrt(2 delta)/(1/2-eps)^4) < 1",
         "epsilon": str(eps), "delta_max": str(delta_max), "region": "0 < delta < delta_max",
         "region_proof": prove_paper_region(),
+        "delta_sup_proof_chain": str(proof_delta_sup(eps)),
+        "delta_sup_proof_chain_note": ("(111) is only used for gamma < 1 at delta + delta_Az "
+                                       "(eq. (94)); that holds for large n iff delta < (1/2-eps)^8"),
         "protocol_delta": str(delta), "protocol_delta_source": delta_source,
         "gamma_paper": str(gamma), "gamma_paper_enclosure": list(gamma.enclosure(15)),
         "condition_holds_paper": paper_condition_holds(eps, delta),
@@ -128,6 +132,8 @@ def params_report(epsilon, protocol_delta=None, rounds=None, target_error=DEFAUL
         gamma_c, pair = certified_gamma(eps, delta, value_functions)
         theorem20.update({
             "delta_max_certified": None if limit is None else str(limit),
+            "delta_sup_proof_chain_certified": (None if b_star is None
+                                                else str(proof_delta_sup(eps, b_star))),
             "b_star": None if b_star is None else str(b_star), "b_star_pairs": pairs[:8],
             "gamma_certified": str(gamma_c), "gamma_certified_pair": pair,
             "gamma_certified_enclosure": list(gamma_c.enclosure(15)),

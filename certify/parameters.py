@@ -48,7 +48,7 @@ from certify.errors import ClaimNotProven, InputError
 from certify.lemma10 import HALF, check_epsilon, check_protocol_delta
 
 __all__ = [
-    "paper_delta_max", "paper_condition_holds", "paper_gamma",
+    "paper_delta_max", "paper_condition_holds", "paper_gamma", "proof_delta_sup",
     "sign_of_sum_with_root", "certified_saturation_bell_sum", "certified_delta_max",
     "certified_gamma", "certified_condition_holds", "prove_paper_region",
     "prove_certified_region", "RootLinear",
@@ -139,6 +139,24 @@ def paper_delta_max(epsilon) -> Fraction:
     """Supremum of the protocol thresholds allowed by eq. (111): ``(1/2 - eps)^8 / 2``."""
     eps = check_epsilon(epsilon)
     return (HALF - eps) ** 8 / 2
+
+
+def proof_delta_sup(epsilon, b_star: Fraction | None = Fraction(1)) -> Fraction | None:
+    """Supremum of thresholds for which the proof's chain works for some n: ``b*^2 (1/2-eps)^8``.
+
+    The proof uses (111) only to get gamma < 1 at ``delta + delta_Az`` (eq. (94))
+    with ``delta_Az <= delta``; gamma < 1 there iff ``sqrt(delta + delta_Az) <
+    b* s^4`` (``b* = 1`` for the paper's Lemma 11 line), which some
+    ``delta_Az > 0`` (i.e. large n) achieves iff ``delta < b*^2 s^8`` -- twice
+    the bound of (111).
+
+    >>> proof_delta_sup(Fraction(0))
+    Fraction(1, 256)
+    """
+    eps = check_epsilon(epsilon)
+    if b_star is None:
+        return None
+    return Fraction(b_star) ** 2 * (HALF - eps) ** 8
 
 
 def paper_gamma(epsilon, protocol_delta) -> RootLinear:
