@@ -174,3 +174,42 @@ def test_version_b_follows_the_certificates(value_functions, tmp_path):
     assert certified_saturation_bell_sum(edited) == (Fraction(1, 2), ["0000|0000"])
     with pytest.raises((InputError, ClaimNotProven)):
         load_value_functions(copy)
+
+
+# ----------------------------------------------------------------------------- command line
+
+def test_params_command_json(capsys):
+    from certify.cli import main
+    assert main(["params", "--epsilon", "1/10", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert {"lemma10", "theorem20", "theorem27", "noise_tolerance"} <= set(report)
+    assert report["theorem20"]["delta_max"] == str(Fraction(2, 5) ** 8 / 2)
+    if HAVE_CERTIFICATES:
+        b_star = min(b for b in _raw_saturation_points(CERTIFICATES).values() if b is not None)
+        assert report["theorem20"]["delta_max_certified"] == str(Fraction(2, 5) ** 8 * b_star ** 2 / 2)
+    finite = report["theorem20"]["finite_size"]
+    assert finite["paper_choice"]["found"] and finite["optimised"]["found"]
+    assert finite["optimised"]["rounds"] <= finite["paper_choice"]["rounds"]
+
+
+@pytest.mark.parametrize("argv,fragment", [
+    (["params", "--epsilon", "1/2"], "--epsilon"),
+    (["params", "--epsilon", "abc"], "--epsilon"),
+    (["params", "--epsilon", "1/10", "--delta=-1/100"], "--delta"),
+    (["params", "--epsilon", "1/10", "--target-error", "2"], "--target-error"),
+    (["params"], "--epsilon"),
+    (["params", "--plot", "figure.pdf"], "--plot"),
+])
+def test_params_command_bad_input(argv, fragment, capsys):
+    from certify.cli import main
+    assert main(argv) == 2
+    error = capsys.readouterr().err
+    assert fragment in error and "Traceback" not in error
+
+
+def test_params_plot(tmp_path):
+    from certify.cli import main
+    target = tmp_path / "fig6.svg"
+    assert main(["params", "--plot", str(target)]) == 0
+    text = target.read_text()
+    assert "<svg" in text and "certified" in text.lower() or not HAVE_CERTIFICATES
