@@ -36,13 +36,17 @@ def _load_value_functions(certificates_dir: Path | None):
 
 
 def _finite_size(eps, delta, target, bits, gamma_model) -> dict:
+    from certify import finite_size
     from certify.finite_size import smallest_rounds, theorem20_chain, theorem20_optimised
+
+    n0 = finite_size.needed_n0(delta) if delta > 0 else None
 
     def summary(found: dict) -> dict:
         if not found.get("found"):
             return {"found": False, "reason": found.get("reason")}
         details = found["details"]
         return {"found": True, "rounds": found["rounds"],
+                "rounds_also_at_least_n0": None if n0 is None else max(n0, found["rounds"]),
                 "holds_at_rounds_minus_one": found["holds_at_rounds_minus_one"],
                 "bound_at_rounds": details["bound"], "chain": {
                     k: v for k, v in details.items() if k not in ("bound_upper",)}}
