@@ -36,7 +36,7 @@ mean at most ``q = worst``, so the number of penalties is stochastically
 dominated by Binomial(n, q) and ``P(abort) = P(L_n > delta) <=
 P(Bin(n, q) > n delta)``, computed exactly (integers) for ``n <= 4000`` and
 otherwise enclosed by interval arithmetic (upper tail plus a geometric
-remainder, when ``n delta > 2 n q``);
+remainder, when the threshold is above the mean);
 beside it Lemma 7 (eq. (26)) with ``s = delta - q``:
 ``P(abort) <= 2 exp(-n (delta - q)^2 / 2)``.
 
@@ -210,14 +210,34 @@ def _binomial_lower_tail(rounds: int, probability: Fraction, limit: int) -> Frac
     return Fraction(total, b ** rounds)
 
 
+def _log_factorial_interval(k: int):
+    """Interval enclosing ln(k!): exact sum for small k, else Stirling with Robbins' bounds.
+
+    Robbins (1955): ``ln k! = k ln k - k + (1/2) ln(2 pi k) + r_k`` with
+    ``1/(12k+1) < r_k < 1/(12k)``.
+    """
+    from mpmath import iv
+
+    if k < 64:
+        total = iv.mpf(0)
+        for i in range(2, k + 1):
+            total += iv.log(iv.mpf(i))
+        return total
+    kk = iv.mpf(k)
+    remainder = iv.mpf([(1 / (12 * kk + 1)).a, (1 / (12 * kk)).b])
+    return kk * iv.log(kk) - kk + iv.log(2 * iv.pi * kk) / 2 + remainder
+
+
 def _binomial_upper_tail_interval(rounds: int, probability: Fraction, limit: int):
     """Interval enclosing ``P(Bin(rounds, probability) > limit)`` (mpmath.iv, rigorous).
 
     Terms ``t_k = C(n,k) q^k (1-q)^(n-k)`` from ``k = limit + 1`` upward via
-    ``t_{k+1} = t_k (n-k)/(k+1) q/(1-q)``; once the ratio is below 1/2 (it
-    decreases in k) and the term is below 2^-60 of the sum, the rest is at most ``t_k r/(1 - r)`` and is added as an
-    interval ``[0, t_k r/(1-r)]``. Needs the ratio to fall below 1/2 within
-    :data:`EXACT_TAIL_LIMIT` terms (true when ``limit`` exceeds ``2 n q``).
+    ``t_{k+1} = t_k r_k``, ``r_k = (n-k)/(k+1) q/(1-q)`` (decreasing in k). Once
+    ``r_k < 1`` and ``t_k r_k/(1 - r_k)`` (a bound on the rest) is below
+    2^-60 of the sum, the rest is added as the interval ``[0, t_k r_k/(1-r_k)]``.
+    The first term uses :func:`_log_factorial_interval`. Returns None when the
+    threshold is not above the mean (``r_{limit+1} >= 1``) or the sum does
+    not settle within :data:`EXACT_TAIL_LIMIT` terms.
     """
     from mpmath import iv
 
@@ -225,23 +245,23 @@ def _binomial_upper_tail_interval(rounds: int, probability: Fraction, limit: int
     if k > n:
         return iv.mpf(0)
     q = iv.mpf(probability.numerator) / probability.denominator
-    log_binomial = iv.mpf(0)
-    for i in range(1, k + 1):
-        log_binomial += iv.log(iv.mpf(n - k + i) / i)
+    odds = q / (1 - q)
+    if (odds * (n - k) / (k + 1)).b >= 1:
+        return None
+    log_binomial = _log_factorial_interval(n) - _log_factorial_interval(k) - _log_factorial_interval(n - k)
     term = iv.exp(log_binomial + k * iv.log(q) + (n - k) * iv.log(1 - q))
     total = iv.mpf(0)
-    odds = q / (1 - q)
     for _ in range(EXACT_TAIL_LIMIT):
         total += term
         if k == n:
             return total
         ratio = odds * (n - k) / (k + 1)
-        if ratio.b < 0.5 and term.b < total.a * 2 ** -60:
-            return total + iv.mpf([0, (term * ratio / (1 - ratio)).b])
+        rest = term * ratio / (1 - ratio)
+        if rest.b < total.a * 2 ** -60:
+            return total + iv.mpf([0, rest.b])
         term = term * ratio
         k += 1
-    raise InputError("pass probability: the binomial tail did not settle within "
-                     f"{EXACT_TAIL_LIMIT} terms; use a larger delta or smaller n")
+    return None
 
 
 def pass_probability(epsilon, protocol_delta, rounds: int, model: str, noise) -> dict:
@@ -266,12 +286,11 @@ def pass_probability(epsilon, protocol_delta, rounds: int, model: str, noise) ->
         abort = 1 - _binomial_lower_tail(rounds, mean, limit)
         interval = iv.mpf(abort.numerator) / iv.mpf(abort.denominator)
         method = "exact integer sum"
-    elif limit + 1 > 2 * rounds * mean:
-        interval = _binomial_upper_tail_interval(rounds, mean, limit)
-        method = "interval sum of the upper tail with a geometric remainder (mpmath.iv)"
     else:
-        interval = None
-        method = "not computed: threshold below twice the mean at this n"
+        interval = _binomial_upper_tail_interval(rounds, mean, limit)
+        method = ("interval sum of the upper tail, Robbins-Stirling first term, geometric "
+                  "remainder (mpmath.iv)" if interval is not None else
+                  "not computed: threshold not above the mean, or the tail did not settle")
     if interval is not None:
         low, high = (mp.make_mpf(e) for e in interval._mpi_)
         result["abort_probability_exact"] = {"lower": mp.nstr(low, 12), "upper": mp.nstr(high, 12),
