@@ -19,19 +19,29 @@ SETTINGS = list(product((0, 1), repeat=4))
 
 def _brute_force_worst(penalties, eps):
     """Max of sum nu(u) c_u over SV strategies: the maximum of a linear function is attained
-    with every conditional probability at an endpoint; enumerate all 2^15 choices."""
+    with every conditional probability at an endpoint; enumerate all 2^15 choices.
+    Integer arithmetic: probabilities scaled by their common denominator D."""
     prefixes = [p for i in range(4) for p in product((0, 1), repeat=i)]
+    index = {p: j for j, p in enumerate(prefixes)}
+    low, high = Fraction(1, 2) - eps, Fraction(1, 2) + eps
+    scale = low.denominator * high.denominator
+    low_int, high_int = int(low * scale), int(high * scale)
+    c_scale = 1
+    for c in penalties:
+        c_scale = c_scale * c.denominator // __import__("math").gcd(c_scale, c.denominator)
+    costs = [int(c * c_scale) for c in penalties]
+    paths = [[(index[u[:i]], u[i]) for i in range(4)] for u in SETTINGS]
     best = None
-    for choice in product((Fraction(1, 2) - eps, Fraction(1, 2) + eps), repeat=len(prefixes)):
-        p0 = dict(zip(prefixes, choice))
-        total = Fraction(0)
-        for u, c in zip(SETTINGS, penalties):
-            weight = Fraction(1)
-            for i in range(4):
-                weight *= p0[u[:i]] if u[i] == 0 else 1 - p0[u[:i]]
-            total += weight * c
+    for choice in product((low_int, high_int), repeat=len(prefixes)):
+        total = 0
+        for path, cost in zip(paths, costs):
+            if cost:
+                weight = 1
+                for j, bit in path:
+                    weight *= choice[j] if bit == 0 else scale - choice[j]
+                total += weight * cost
         best = total if best is None or total > best else best
-    return best
+    return Fraction(best, scale ** 4 * c_scale)
 
 
 def test_backward_induction_equals_brute_force():
