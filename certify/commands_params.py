@@ -209,6 +209,9 @@ def plot_trade_off(path: Path, certificates_dir: Path | None = None, points: int
     try:
         metadata = {"Date": None} if path.suffix.lower() == ".svg" else {}
         figure.savefig(temporary, format=path.suffix[1:].lower(), metadata=metadata)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)  # mkstemp creates 0600
         os.replace(temporary, path)
     finally:
         pyplot.close(figure)

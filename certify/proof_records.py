@@ -294,6 +294,12 @@ def build_proof_records(value_functions=None) -> dict[str, dict]:
     return records
 
 
+def _ordinary_file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_proof_records(root: Path, *, certificates_dir: Path | None = None) -> list[Path]:
     """Write every proof record under ``root`` (the ``proofs/`` folder), deterministically.
 
@@ -318,6 +324,7 @@ def write_proof_records(root: Path, *, certificates_dir: Path | None = None) -> 
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(text)
+            os.chmod(temporary, _ordinary_file_mode())  # mkstemp creates 0600
             os.replace(temporary, path)
         except BaseException:
             if os.path.exists(temporary):

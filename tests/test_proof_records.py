@@ -109,6 +109,7 @@ def test_written_deterministically_and_atomically(tmp_path):
         assert a.read_bytes() == b.read_bytes()
         assert json.loads(a.read_text())["format"] == "certify/proof-record"
     assert not list((tmp_path / "a").rglob(".tmp-*"))
+    assert all(p.stat().st_mode & 0o044 for p in first)    # readable by others, not 0600
 
 
 @pytest.mark.skipif(not (CERTIFICATES / "lemma11").is_dir(), reason="no certificates in this checkout")
