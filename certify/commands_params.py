@@ -107,7 +107,14 @@ def params_report(epsilon, protocol_delta=None, rounds=None, target_error=DEFAUL
     }
     if value_functions is not None:
         bound, pair = certified_output_bound(delta, eps, value_functions)
-        lemma10.update({"certified_output_bound": str(bound), "certified_pair": pair})
+        from certify.value_function import upper_envelope
+        envelope = upper_envelope(value_functions.values())
+        lemma10.update({
+            "certified_output_bound": str(bound), "certified_pair": pair,
+            "certified_envelope_breakpoints": [[str(b), str(v)] for b, v in envelope],
+            "certified_envelope_note": ("max over pairs of v(b), b = B.P <= delta/(1/2-eps)^4; "
+                                        "linear between breakpoints, constant after the last"),
+        })
     else:
         lemma10.update({"certified_output_bound": None, "certified_note": certificates_source})
 
