@@ -264,6 +264,19 @@ def build_proof_records(value_functions=None) -> dict[str, dict]:
             "the bit-flip supremum is irrational and the box penalties come from sympy: "
             "not independently audited")
     if value_functions is not None:
+        from certify.value_function import upper_envelope
+        envelope = [[str(b), str(v)] for b, v in upper_envelope(value_functions.values())]
+        records["params/lemma10-certified.json"] = _record(
+            "lemma10-certified",
+            ("for all eps in [0, 1/2), delta >= 0 and every no-signalling box with B^SV <= delta: "
+             "P(x*|u*) <= E(delta/(1/2-eps)^4), E the upper envelope of the certified value "
+             "functions (breakpoints in inputs; linear between, constant after the last)"),
+            {"envelope_breakpoints": envelope},
+            "eqs. (39)-(40) as in lemma10-chain, then the certified v_{u*x*} are non-decreasing "
+            "and bounded by their envelope (exact envelope of the checked value functions)",
+            True, {"envelope_breakpoints": envelope}, None,
+            "rests on the certificates (audited by 'certify audit' of certificates/) and on "
+            "lemma10-chain; no separate algebra")
         certified = prove_certified_region(value_functions)
         records["params/theorem20-region-certified.json"] = _record(
             "theorem20-region-certified", certified["statement"],
