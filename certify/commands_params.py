@@ -58,7 +58,7 @@ def _finite_size(eps, delta, target, bits, gamma_model) -> dict:
 
 def params_report(epsilon, protocol_delta=None, rounds=None, target_error=DEFAULT_TARGET,
                   output_bits: int = 1, certificates_dir: Path | None = None,
-                  white_noise=None, bit_flip=None) -> dict:
+                  white_noise=None, bit_flip=None, rao_error_log2=None) -> dict:
     """Everything ``certify params`` prints, as a JSON-ready dict.
 
     Args:
@@ -71,6 +71,8 @@ def params_report(epsilon, protocol_delta=None, rounds=None, target_error=DEFAUL
         certificates_dir: folder holding ``lemma11/`` (certified version (b)).
         white_noise, bit_flip: noise (1 - V, p) for the honest-device pass
             probability at ``rounds``.
+        rao_error_log2: log2 of the L1 error of Rao's extractor (Lemma 5 (ii))
+            for Theorem 27; no published explicit constant, so no default.
     """
     from certify import finite_size
     from certify.lemma10 import (bell_sum_bound, certified_output_bound, check_epsilon,
@@ -164,7 +166,10 @@ def params_report(epsilon, protocol_delta=None, rounds=None, target_error=DEFAUL
         "delta_max_certified": theorem20.get("delta_max_certified"),
         "protocol_delta": str(delta),
         "finite_size": finite_size.theorem27_smallest(eps, delta, target, output_bits,
-                                                      gamma_paper_model),
+                                                      gamma_paper_model, rao_error_log2),
+        "extractor_note": ("Rao's three-source extractor [21] (Lemma 5 (ii)) has no published "
+                           "explicit constants: its error term is included only when "
+                           "--rao-error-log2 is given"),
         "sigma_outputs_per_box": finite_size.SIGMA_OUTPUTS_PER_BOX,
     }
     if rounds is not None:
@@ -266,7 +271,7 @@ def _run(args) -> int:
             print(f"wrote {written}")
             return 0
     report = params_report(args.epsilon, args.delta, args.n, args.target_error, args.output_bits,
-                           args.certificates, args.white_noise, args.bit_flip)
+                           args.certificates, args.white_noise, args.bit_flip, args.rao_error_log2)
     if args.json:
         json.dump(report, sys.stdout, indent=2, sort_keys=True, default=str)
         sys.stdout.write("\n")
@@ -298,6 +303,9 @@ def add_parser(subparsers) -> None:
                         help="folder with lemma11/ certificates (default: the checkout's certificates/)")
     parser.add_argument("--white-noise", help="white-noise fraction 1 - V for the pass probability at --n")
     parser.add_argument("--bit-flip", help="bit-flip probability p for the pass probability at --n")
+    parser.add_argument("--rao-error-log2",
+                        help=("log2 of the L1 error of Rao's extractor for Theorem 27 (no published "
+                              "constant; without it that term is left out and the output says so)"))
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
     parser.add_argument("--plot", metavar="FILE", help="write Fig. 6 (both curves) to FILE.png or FILE.svg")
     parser.set_defaults(func=_run)
