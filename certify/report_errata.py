@@ -134,14 +134,14 @@ def errata(context: ReportContext) -> list[Erratum]:
             f"δ < (1/2 − ε)^8, twice (111)'s bound. With the certified Lemma 11 (all v < 1 for "
             f"B·P < b* = {b_star}, reached by {len(pairs)} pairs) the condition becomes "
             f"δ < (1/2 − ε)^8·b*^2/2. Supremum of δ: {rows}."))
-    if finite_size is not None:
-        delta = Fraction(1, 10)
+    if finite_size is not None and parameters is not None:
+        delta = parameters.paper_delta_max(Fraction(1, 10)) / 2
         entries.append(Erratum(
             "Proof of Theorem 20, n0", "disagrees",
             "n0 = ⌊1/δ^4⌋ is one too small when 1/δ^4 is not an integer",
-            "The proof needs δ_Az = n^(−1/4) ≤ δ, i.e. n ≥ ⌈1/δ^4⌉. Example δ = 3/10: paper n0 = "
-            f"{finite_size.paper_n0(Fraction(3, 10))}, needed {finite_size.needed_n0(Fraction(3, 10))} "
-            f"(at δ = {delta}, 1/δ^4 is an integer and both give {finite_size.needed_n0(delta)})."))
+            "The proof needs δ_Az = n^(−1/4) ≤ δ, i.e. n ≥ ⌈1/δ^4⌉. Example ε = 1/10, "
+            f"δ = δ_max/2 = {delta}: paper n0 = {finite_size.paper_n0(delta)}, needed "
+            f"{finite_size.needed_n0(delta)}."))
         entries.append(Erratum(
             "Proof of Theorem 20, eqs. (90), (121)", "disambiguates",
             "Readings used by the finite-size calculator",
