@@ -169,8 +169,11 @@ def _aligned_lines(summands: list[str], per_line: int) -> list[str]:
 def identity_tex(context: ReportContext, proof: InequalityProof, per_line: int = 4) -> list[str]:
     """The identity (*) as the lines of an ``aligned``/``align*`` body."""
     setting, outcome = proof.pair.split("|")
-    head = (f"P({outcome}|{setting}) &= {fraction_tex(proof.bound)}"
-            + (f" + {fraction_tex(proof.slope)}\\, B\\cdot P" if proof.slope else ""))
+    bell = f"{fraction_tex(proof.slope)}\\, B\\cdot P" if proof.slope else ""
+    if proof.bound and bell:
+        head = f"P({outcome}|{setting}) &= {fraction_tex(proof.bound)} + {bell}"
+    else:
+        head = f"P({outcome}|{setting}) &= {bell or fraction_tex(proof.bound)}"
     rows = _signed_terms([(y, row_tex(name)) for _, name, y in proof.multipliers])
     slacks = _signed_terms([(-s, _probability_tex(context, j)) for j, s in proof.slacks])
     body = [head]
@@ -341,8 +344,7 @@ def lemma11_claim(context: ReportContext) -> ClaimReport:
             f"[written out]({proof_page_name(kind)}) |")
     table += [
         "",
-        f"v(δ) = 1 exactly from δ = {saturation} on for every pair (no box with B·P < {saturation} "
-        "makes any outcome certain)." if saturation is not None else "No pair reaches v = 1.",
+        _saturation_sentence(context, saturation),
         "",
         "## Comparison with the paper at a few Bell values",
         "",
@@ -369,6 +371,16 @@ def lemma11_claim(context: ReportContext) -> ClaimReport:
         summary=(f"P(x*|u*) ≤ (1+2δ)/3 under B·P ≤ δ: holds for all {pairs} pairs; exact bound "
                  f"{'; '.join(line_text(a, s) for a, s in context.envelope_pieces)} (breakpoints "
                  f"{envelope_text})"))
+
+
+def _saturation_sentence(context: ReportContext, saturation) -> str:
+    """Where v reaches 1, read from the envelope and checked on every pair."""
+    if saturation is None:
+        return "No pair reaches v = 1."
+    everyone = all(function.evaluate(saturation) == 1 for function in context.functions.values())
+    return (f"Some pair reaches v(δ) = 1 first at δ = {saturation}, so no no-signalling box with "
+            f"B·P < {saturation} makes any outcome certain; "
+            + ("every pair has v = 1 from there on." if everyone else "not every pair reaches 1 there."))
 
 
 def _stem(key: str) -> str:
