@@ -78,9 +78,9 @@ def _run_report(args) -> int:
             for c in claims:
                 print(f"{c.title}: {c.status} ({c.status_reason})")
                 print(f"  proved: {c.proved_statement.splitlines()[0]}")
-        refuted = [c.key for c in claims if c.status == "refuted"]
-        if refuted:
-            raise ClaimNotProven(f"refuted: {', '.join(refuted)}")
+        unproven = [f"{c.key} ({c.status})" for c in claims if c.status in ("refuted", "not yet checked")]
+        if unproven:
+            raise ClaimNotProven(f"not proven: {', '.join(unproven)}")
         return 0
     if args.check:
         stale = check_proofs(root)
@@ -126,7 +126,7 @@ def add_parser(subparsers) -> None:
                                help="write nothing; exit 1 if proofs/ differs from what would be written")
     report_parser.add_argument("--claim", action="append", metavar="KEY",
                                help=("recompute one claim and print its status (repeatable): lemma11, "
-                                     "lemma10, theorem20, theorem27, quantum-box; exit 1 if refuted"))
+                                     "lemma10, theorem20, theorem27, quantum-box; exit 1 if refuted or not yet checked"))
     report_parser.add_argument("--json", action="store_true", help="machine-readable output")
     report_parser.set_defaults(func=_run_report)
 

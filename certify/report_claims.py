@@ -121,7 +121,8 @@ def lemma10_claim(context: ReportContext) -> ClaimReport:
                                       "ε ∈ [0, 1/2), δ ≥ 0" + ("; the certified value functions give a "
                                                                "strictly smaller bound" if strictly_better else "")),
         proved_statement=proved, files=tuple(files),
-        recheck=("certify params --epsilon 1/10 --json", "certify audit certificates/lemma11"),
+        recheck=("certify report --claim lemma10", "certify audit certificates/lemma11",
+                 "certify params --epsilon 1/10 --json"),
         body=body, summary="P(x*|u*) ≤ (1/3)(1 + 2δ/(1/2−ε)^4): proved; sharper via the certified v")
 
 
@@ -162,16 +163,18 @@ def theorem_claim(context: ReportContext, number: int) -> ClaimReport:
     parameters = importlib.import_module("certify.parameters")
     region = parameters.prove_paper_region()
     certified = parameters.prove_certified_region(context.functions)
-    rows = ["| ε | paper δ_max = (1/2−ε)^8/2 | proof's chain needs δ < (1/2−ε)^8 | certified δ_max | ratio certified/paper |",
-            "|---|---|---|---|---|"]
+    b_star = certified["b_star"]
+    rows = ["| ε | paper δ_max = (1/2−ε)^8/2 | proof's chain works for δ < (1/2−ε)^8 | certified δ_max "
+            "= (1/2−ε)^8·b*^2/2 | certified chain (1/2−ε)^8·b*^2 | ratio certified/paper |",
+            "|---|---|---|---|---|---|"]
     for eps in SAMPLE_EPSILONS:
         paper_max = parameters.paper_delta_max(eps)
         chain_sup = parameters.proof_delta_sup(eps)
         certified_max = parameters.certified_delta_max(eps, context.functions)
         ratio = "—" if certified_max is None else str(certified_max / paper_max)
-        rows.append(f"| {eps} | {paper_max} | {chain_sup} | {certified_max} | {ratio} |")
+        certified_chain = "—" if b_star is None else parameters.proof_delta_sup(eps, Fraction(b_star))
+        rows.append(f"| {eps} | {paper_max} | {chain_sup} | {certified_max} | {certified_chain} | {ratio} |")
     holds = region["holds"] and certified["holds"]
-    b_star = certified["b_star"]
     larger = b_star is not None and Fraction(b_star) > 1
     condition_status = "refuted" if not holds else ("tightened" if larger else "verified")
     condition_reason = (f"(" + equation + ") ⇔ δ < (1/2−ε)^8/2 proved symbolically"
@@ -187,7 +190,7 @@ def theorem_claim(context: ReportContext, number: int) -> ClaimReport:
                       for name, ok in {**region["steps"], **certified["steps"]}.items())
     body = "\n".join([
         f"## The region of condition ({equation})", "", *rows, "",
-        "Column 3 is the supremum of thresholds for which the proof's own chain (γ < 1 at δ + δ_Az, "
+        "Column 3 (and 5, with the certified Lemma 11) is the supremum of thresholds for which the proof's own chain (γ < 1 at δ + δ_Az, "
         "eq. (94)) works for large n (`certify.parameters.proof_delta_sup`): twice the bound that "
         f"({equation}) states (see the [errata](errata.md)).", "",
         "## Steps", "", steps, "",
@@ -203,7 +206,8 @@ def theorem_claim(context: ReportContext, number: int) -> ClaimReport:
         key=key, title=f"Theorem {number}", page=page, paper_statement=statement,
         status=condition_status, status_reason=condition_reason + f"; the conclusion: {asymptotic_reason}",
         proved_statement=proved, files=tuple(files),
-        recheck=("certify params --epsilon 1/10 --json", "certify audit certificates/lemma11"), body=body,
+        recheck=(f"certify report --claim {key}", "certify audit certificates/lemma11",
+                 "certify params --epsilon 1/10 --json"), body=body,
         summary=f"condition ({equation}) ⇔ δ < (1/2−ε)^8/2; certified: δ < (1/2−ε)^8·{b_star}^2/2",
         parts=((f"condition ({equation})", condition_status, condition_reason),
                ("conclusion (rates)", "not checkable by computation", asymptotic_reason)))
