@@ -52,9 +52,10 @@ CITATION_FILES = ("citation.bib", "citation.md")
 TITLE = "certify: exact certificates for device-independent randomness amplification with four devices"
 AUTHOR = "certify contributors"
 PAPER = {
-    "authors": ["F. G. S. L. Brandão", "R. Ramanathan", "A. Grudka", "K. Horodecki", "M. Horodecki",
-                "P. Horodecki", "and others"],
-    "title": "Randomness amplification with a finite number of devices (four no-signalling devices)",
+    # As the project brief names it; the PDF extraction in /work/shared/paper.txt has no title page.
+    "authors": [("Brandão", "F. G. S. L."), ("Ramanathan", "R."), ("Grudka", "A."), ("Horodecki", None)],
+    "title": "Randomness amplification with a finite number of devices",
+    "notes": "et al.; four no-signalling devices; author list abbreviated as in the project brief",
 }
 
 
@@ -166,7 +167,9 @@ def _citation_page(identifier: str) -> str:
         "`proofs/manifest.json`, the identifier is `certify-sha256:` + SHA-256 of the text "
         "`certify-set v1\\ncertificates/manifest.json C\\nproofs/manifest.json R\\n`. "
         "`proofs/manifest.json` lists every file under `proofs/` except itself, `citation.md` and "
-        "`citation.bib` (the only files that contain the identifier). Recompute with `certify cite`.",
+        "`citation.bib` (the only files that contain the identifier). Recompute with `certify cite`; "
+        "check every listed file against its SHA-256 with "
+        "`certify audit certificates/manifest.json proofs/manifest.json`.",
         "",
         "```bibtex",
         bibtex(identifier).rstrip("\n"),
@@ -189,7 +192,9 @@ def write_citation_files(proofs_dir: Path, certificates_dir: Path) -> list[Path]
 
 def citation_cff(identifier: str) -> str:
     """``CITATION.cff`` (Citation File Format 1.2.0) carrying the identifier."""
-    paper_authors = "\n".join(f"      - name: \"{name}\"" for name in PAPER["authors"])
+    paper_authors = "\n".join(
+        f"      - family-names: \"{family}\"" + (f"\n        given-names: \"{given}\"" if given else "")
+        for family, given in PAPER["authors"])
     return (
         "cff-version: 1.2.0\n"
         "message: \"If you use these certificates, please cite the certificate set by its identifier "
@@ -215,6 +220,7 @@ def citation_cff(identifier: str) -> str:
         f"    title: \"{PAPER['title']}\"\n"
         "    authors:\n"
         f"{paper_authors}\n"
+        f"    notes: \"{PAPER['notes']}\"\n"
     )
 
 
