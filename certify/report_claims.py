@@ -213,6 +213,20 @@ def theorem_claim(context: ReportContext, number: int) -> ClaimReport:
                ("conclusion (rates)", "not checkable by computation", asymptotic_reason)))
 
 
+def local_strategy_count() -> int:
+    """Number of deterministic local strategies: prod over parties of outcomes^settings.
+
+    >>> local_strategy_count()
+    256
+    """
+    from certify.bell_expression import paper_bell_expression
+    scenario = paper_bell_expression().scenario
+    count = 1
+    for settings, outcomes in zip(scenario.settings, scenario.outcomes):
+        count *= outcomes ** settings
+    return count
+
+
 def local_bound_of_paper_expression() -> Fraction:
     """min of B.P over the 4^4 deterministic local strategies (eq. (5): the paper says 2)."""
     from certify.bell_expression import paper_bell_expression
@@ -284,14 +298,14 @@ def quantum_box_claim(context: ReportContext) -> ClaimReport:
         rows.append(f"| {text} | {where} | {' '.join(x for x, _ in support)} | "
                     f"{', '.join(str(v) for v in values)} |")
     proved = (
-        f"The 256 probabilities of |Ψ⟩ under these measurements are rational (denominators "
+        f"The {len(box)} probabilities of |Ψ⟩ under these measurements are rational (denominators "
         f"{', '.join(map(str, denominators))}); the box is {'no-signalling' if no_signalling else 'NOT no-signalling'} "
         f"(exact check of all {len(context.system.rows)} rows) and its plain Bell sum is B·P = {bell}. "
         f"White noise of visibility V gives B·P = {white}; an independent flip of each output bit "
         f"with probability p gives B·P = {bit_flip} (both exact polynomials from the noisy boxes). "
-        f"The minimum of B·P over the 256 deterministic local strategies is {local} (eq. (5)). "
+        f"The minimum of B·P over the {local_strategy_count()} deterministic local strategies is {local} (eq. (5)). "
         f"Flipping party 1's outcome in the quantum box gives B·P = {flipped_bell}, so B·P takes "
-        "every value in [0, 8] on no-signalling boxes (mixtures)."
+        f"every value in [{bell}, {flipped_bell}] on no-signalling boxes (mixtures)."
     )
     body = "\n".join(["## The box", "", *rows, ""])
     return ClaimReport(

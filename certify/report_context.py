@@ -67,6 +67,33 @@ class ReportContext:
         return NoSignallingSystem.build(self.expression.scenario)
 
     @cached_property
+    def penalised_settings(self) -> list[str]:
+        """Settings u with some B(x,u) != 0 (U0 ∪ U1 of eq. (4) for the paper's B)."""
+        scenario = self.expression.scenario
+        return sorted({"".join(map(str, scenario.pair(j)[0])) for j in self.expression.coefficients})
+
+    @property
+    def bell_sum_maximum(self) -> int:
+        """Upper end of B·P: one unit per penalised setting (B is a 0/1 indicator, rows normalised)."""
+        if any(value not in (0, 1) for value in self.expression.coefficients.values()):
+            raise ValueError("the Bell expression is not a 0/1 indicator")
+        return len(self.penalised_settings)
+
+    def pair_description(self, key: str) -> str:
+        """Where a pair sits relative to B: setting outside U0 ∪ U1, penalised outcome, or allowed."""
+        setting = key.split("|")[0]
+        if setting not in self.penalised_settings:
+            return "u* outside U0 ∪ U1"
+        index = self.expression.scenario.index_of_key(key)
+        if self.expression.coefficients.get(index):
+            return "u* in U0 ∪ U1, x* penalised (B(x*,u*) = 1)"
+        return "u* in U0 ∪ U1, x* allowed (B(x*,u*) = 0)"
+
+    def kind_description(self, kind) -> str:
+        descriptions = {self.pair_description(key) for key in kind.members}
+        return descriptions.pop() if len(descriptions) == 1 else "mixed"
+
+    @cached_property
     def documents(self) -> dict[str, dict]:
         return load_lemma11(self.certificates_dir)
 

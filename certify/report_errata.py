@@ -45,18 +45,13 @@ class Erratum:
             raise ValueError(f"erratum kind {self.kind!r}: expected one of {KINDS}")
 
 
-def _settings_with_penalty(context: ReportContext) -> list[str]:
-    scenario = context.expression.scenario
-    settings = sorted({"".join(map(str, scenario.pair(j)[0])) for j in context.expression.coefficients})
-    return settings
-
-
 def errata(context: ReportContext) -> list[Erratum]:
     """All entries, in the order of the paper."""
     from certify import quantum_box
-    from certify.report_claims import local_bound_of_paper_expression
+    from certify.report_claims import local_bound_of_paper_expression, local_strategy_count
+    from certify.certificate import PAPER_CONSTANT, PAPER_SLOPE
 
-    settings = _settings_with_penalty(context)
+    settings = context.penalised_settings
     entries = []
     box = quantum_box.quantum_box_fractions()
     bell = quantum_box.bell_sum(box)
@@ -65,20 +60,22 @@ def errata(context: ReportContext) -> list[Erratum]:
         "Section II B, eqs. (5), (8)-(10)", "confirmed",
         "The quantum box reaches the algebraic limit B·P = 0; the local bound is 2",
         f"Exact box of |Ψ⟩ (`certify.quantum_box`): B·P = {bell}, no-signalling: "
-        f"{context.system.contains(box)}; minimum over the 256 deterministic local strategies: {local}. "
+        f"{context.system.contains(box)}; minimum over the {local_strategy_count()} deterministic local strategies: {local}. "
         "See [the quantum box page](quantum-box.md)."))
     entries.append(Erratum(
         "Section II B, last paragraph; Lemma 11 (text after eq. (41))", "disagrees",
-        "\"2^4 possible settings in the inequality\" and |U| = 16: only 8 settings occur",
+        f"\"2^4 possible settings in the inequality\" and |U| = 16: only {len(settings)} settings occur",
         f"B of eq. (7) has {len(context.expression.coefficients)} non-zero coefficients, on the "
         f"{len(settings)} settings {', '.join(settings)} = U0 ∪ U1 of eq. (4) "
-        f"(U0 = {', '.join(PAPER_U0)}, U1 = {', '.join(PAPER_U1)}), so 0 ≤ B·P ≤ {len(settings)} "
+        f"(U0 = {', '.join(PAPER_U0)}, U1 = {', '.join(PAPER_U1)}), so 0 ≤ B·P ≤ {context.bell_sum_maximum} "
         "(each setting contributes at most its normalisation). Harmless: |U| cancels in eq. (41) "
         "(B·P/|U| ≤ δ/|U| is B·P ≤ δ) and in eq. (40) (B_U is compared with B^SV/|U|). The lemma's "
-        "conclusion holds for all 16 settings u*, including the 8 that do not occur in B."))
+        f"conclusion holds for all {context.expression.scenario.num_setting_tuples} settings u*, including the "
+        f"{context.expression.scenario.num_setting_tuples - len(settings)} that do not occur in B."))
     kinds = context.kinds
     described = "; ".join(
-        f"{len(kind.members)} pairs like `{markdown_cell(kind.representative)}`: best constant "
+        f"{len(kind.members)} pairs ({context.kind_description(kind)}) like "
+        f"`{markdown_cell(kind.representative)}`: best constant "
         f"{kind.paper_bound}, v(δ) = "
         + ", then ".join(line_text(a, s) for a, s in kind.function.pieces)
         for kind in kinds)
@@ -86,11 +83,11 @@ def errata(context: ReportContext) -> list[Erratum]:
     saturation = context.saturation_bell_value
     entries.append(Erratum(
         "Lemma 11, eq. (42)", "sharpens",
-        "(1 + 2δ)/3 holds for all 256 pairs but is loose",
+        f"(1 + 2δ)/3 holds for all {len(context.documents)} pairs but is loose",
         f"At slope 2/3 the best constants are: {described} (breakpoints in the [Lemma 11 table](lemma11.md)). "
         f"Uniformly over pairs the exact bound is max v(δ) = {envelope} (breakpoints "
         f"{', '.join(f'({d}, {v})' for d, v in context.envelope)}), equal to (1 + 2δ)/3 only at δ = 0 "
-        f"and reaching 1 at δ = {saturation} instead of δ = 1. Every number is certified by the files in "
+        f"and reaching 1 at δ = {saturation} instead of δ = {(1 - PAPER_CONSTANT) / PAPER_SLOPE}. Every number is certified by the files in "
         "`certificates/lemma11/` (`certify audit certificates/lemma11`)."))
     entries.append(Erratum(
         "Lemma 11 proof, eqs. (43)-(44)", "disambiguates",
@@ -103,7 +100,7 @@ def errata(context: ReportContext) -> list[Erratum]:
     entries.append(Erratum(
         "Lemma 10, eqs. (36)-(40); Lemma 11, eq. (41)", "disambiguates",
         "Two different δ's",
-        "Lemma 11's δ bounds the plain Bell sum B·P ∈ [0, 8]; Lemma 10's δ (eq. (37)) bounds the "
+        f"Lemma 11's δ bounds the plain Bell sum B·P ∈ [0, {context.bell_sum_maximum}]; Lemma 10's δ (eq. (37)) bounds the "
         "SV-weighted B^SV of eq. (36), the quantity the protocol's test on L_n estimates. By (39)-(40), "
         "B·P ≤ δ/(1/2 − ε)^4, so Lemma 11 is applied at δ/(1/2 − ε)^4, e.g. "
         + ", ".join(f"ε = {eps}: factor {1 / (Fraction(1, 2) - eps) ** 4}" for eps in SAMPLE_EPSILONS)

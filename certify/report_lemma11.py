@@ -271,7 +271,8 @@ def lemma11_proof_pages(context: ReportContext) -> dict[str, str]:
             "",
             "Rows (see `docs/certificate-format.md`): N_u = Σ_x P(x|u) − 1 (normalisation) and "
             "NS^(i)_(u;x_−i) = Σ_(x_i) P(x|u) − Σ_(x_i) P(x|u with u_i = 0) for u_i = 1 "
-            "(no-signalling of party i). B·P is the plain Bell sum of eq. (7), between 0 and 8.",
+            f"(no-signalling of party i). B·P is the plain Bell sum of eq. (7), between 0 and "
+            f"{context.bell_sum_maximum}.",
             "",
         ]
         for which, heading in _which_list(kind):
@@ -333,13 +334,14 @@ def lemma11_claim(context: ReportContext) -> ClaimReport:
     table = [
         "## Kinds of pairs (orbits of the symmetry group of B)",
         "",
-        "| pairs | representative | best c at slope 2/3 | exact v(δ) | v = (1+2δ)/3 | proof |",
-        "|---|---|---|---|---|---|",
+        "| pairs | which pairs | representative | best c at slope 2/3 | exact v(δ) | v = (1+2δ)/3 | proof |",
+        "|---|---|---|---|---|---|---|",
     ]
     for kind in kinds:
         file = f"certificates/lemma11/{kind.file_stem}.json"
         table.append(
-            f"| {len(kind.members)} | [`{markdown_cell(kind.representative)}`]({relative_link(file)}) | "
+            f"| {len(kind.members)} | {context.kind_description(kind)} | "
+            f"[`{markdown_cell(kind.representative)}`]({relative_link(file)}) | "
             f"{kind.paper_bound} | {_segments_text(kind)} | {_tight_points(context, kind)} | "
             f"[written out]({proof_page_name(kind)}) |")
     table += [
@@ -423,7 +425,7 @@ def lemma11_proofs_tex(context: ReportContext) -> list[str]:
         "\\section{Lemma 11: certified inequalities}",
         "Rows: $N_u = \\sum_x P(x|u) - 1$ and "
         "$\\mathrm{NS}^{(i)}_{u;x_{-i}} = \\sum_{x_i} P(x|u) - \\sum_{x_i} P(x|u_{i\\to 0})$ "
-        "for $u_i = 1$; $B\\cdot P$ is the plain Bell sum of eq.~(7), $0 \\le B\\cdot P \\le 8$. "
+        f"for $u_i = 1$; $B\\cdot P$ is the plain Bell sum of eq.~(7), $0 \\le B\\cdot P \\le {context.bell_sum_maximum}$. "
         "Each identity holds for every vector $P$; on a no-signalling box all $N$ and $\\mathrm{NS}$ "
         "vanish and $P \\ge 0$, so dropping the last (non-positive) terms gives the bound.",
         "",

@@ -139,14 +139,27 @@ def test_errata_lists_the_known_items(written):
     text = (written / "errata.md").read_text(encoding="utf-8")
     assert "only 8 settings occur" in text
     assert "reaching 1 at δ = 2 instead of δ = 1" in text
+    assert "x* penalised (B(x*,u*) = 1)) like `0001\\|0000`: best constant 0, v(δ) = 1/2·δ" in text
     assert "Two different δ's" in text
     assert "*confirmed*" in text
 
 
-def test_committed_proofs_are_current():
+def test_committed_proofs_are_current(written):
     """The committed proofs/ equals what the writers produce now (a stale page fails)."""
+    fresh = {p.relative_to(written).as_posix(): p.read_bytes() for p in written.rglob("*") if p.is_file()}
+    committed = {p.relative_to(PROOFS).as_posix(): p.read_bytes() for p in PROOFS.rglob("*") if p.is_file()}
+    assert sorted(fresh) == sorted(committed)
+    stale = [name for name in fresh if fresh[name] != committed[name]]
+    assert not stale, f"stale: {stale}; run `certify report`"
+
+
+def test_check_proofs_names_a_stale_page(tmp_path):
+    """`certify report --check` logic: a hand edit to a page is reported."""
     from certify.commands_report import check_proofs
-    assert check_proofs(REPOSITORY) == []
+    shutil.copytree(CERTIFICATES, tmp_path / "certificates")
+    shutil.copytree(PROOFS, tmp_path / "proofs")
+    (tmp_path / "proofs" / "index.md").write_text("edited\n")
+    assert check_proofs(tmp_path) == ["index.md"]
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None,
