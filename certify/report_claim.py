@@ -10,7 +10,7 @@ three never disagree.
 >>> claim = ClaimReport(key="demo", title="Demo", page="demo.md", paper_statement="x <= 1",
 ...                     status="verified", status_reason="checked", proved_statement="x <= 1",
 ...                     recheck=("certify audit certificates/lemma11",))
->>> claim.status_label
+>>> claim.status
 'verified'
 >>> markdown_cell("0001|0000")
 '0001\\\\|0000'
@@ -20,9 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from pathlib import Path
 
-from certify.jsonio import sha256_file
 
 __all__ = ["ClaimReport", "STATUSES", "markdown_cell", "file_table", "fraction_tex", "line_text",
            "line_tex", "relative_link"]
@@ -72,10 +70,6 @@ class ClaimReport:
             if status not in STATUSES:
                 raise ValueError(f"status {status!r} of claim {self.key!r}: expected one of {STATUSES}")
 
-    @property
-    def status_label(self) -> str:
-        return self.status
-
 
 def markdown_cell(text: str) -> str:
     """Escape ``|`` so a value stays inside one Markdown table cell."""
@@ -87,11 +81,6 @@ def relative_link(repository_path: str) -> str:
     if repository_path.startswith("proofs/"):
         return repository_path[len("proofs/"):]
     return "../" + repository_path
-
-
-def file_entry(root: Path, repository_path: str) -> tuple[str, str]:
-    """``(repository_path, sha256)`` of an existing file below ``root``."""
-    return repository_path, sha256_file(Path(root) / repository_path)
 
 
 def file_table(files) -> list[str]:

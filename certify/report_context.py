@@ -53,6 +53,8 @@ class ReportContext:
 
     certificates_dir: Path
     proofs_dir: Path
+    claims: list | None = None
+    """The claim records once built (the index and LaTeX writers reuse them)."""
 
     def __post_init__(self) -> None:
         self.certificates_dir = Path(self.certificates_dir)
@@ -166,12 +168,3 @@ class ReportContext:
     def paper_line(bell_value) -> Fraction:
         """The paper's bound (1 + 2δ)/3 of eq. (42)."""
         return PAPER_CONSTANT + PAPER_SLOPE * Fraction(bell_value)
-
-    def repository_path(self, path: Path) -> str:
-        """Path relative to the repository root, with ``/`` (a staging proofs
-        folder is shown as ``proofs/``)."""
-        path = Path(path)
-        try:
-            return "proofs/" + path.relative_to(self.proofs_dir).as_posix()
-        except ValueError:
-            return path.relative_to(self.certificates_dir.parent).as_posix()

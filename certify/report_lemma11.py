@@ -34,7 +34,7 @@ from fractions import Fraction
 
 from certify.certificate import PAPER_CONSTANT, PAPER_SLOPE, parse_rational
 from certify.errors import ClaimNotProven
-from certify.report_claim import (ClaimReport, file_table, fraction_tex, line_tex, line_text,
+from certify.report_claim import (ClaimReport, fraction_tex, line_tex, line_text,
                                   markdown_cell, relative_link)
 from certify.report_context import PairKind, ReportContext
 

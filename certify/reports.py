@@ -158,7 +158,7 @@ def write_claim_pages(context: ReportContext) -> list[Path]:
 
 
 def write_latex(context: ReportContext) -> list[Path]:
-    claims = getattr(context, "claims", None) or collect_claims(context)
+    claims = context.claims or collect_claims(context)
     return [_write(context.proofs_dir, "latex/claims-table.tex", claims_table_tex(claims)),
             _write(context.proofs_dir, "latex/certify-proofs.tex", proofs_document_tex(context, claims))]
 
