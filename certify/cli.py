@@ -14,7 +14,8 @@ import importlib
 import sys
 
 from certify import __version__
-from certify.errors import CertifyError, EXIT_MALFORMED
+from certify.errors import EXIT_MALFORMED, EXIT_NOT_PROVEN, CertifyError
+from certify.exact_lp import ExactLPError
 
 __all__ = ["main", "build_parser"]
 
@@ -48,6 +49,13 @@ def main(argv=None) -> int:
     except CertifyError as error:
         print(f"certify {args.command}: error: {error}", file=sys.stderr)
         return error.exit_code
+    except OSError as error:  # unreadable input, unwritable output folder, full disk
+        print(f"certify {args.command}: error: {error.strerror or error}: {error.filename or ''}",
+              file=sys.stderr)
+        return EXIT_MALFORMED
+    except (ExactLPError, ArithmeticError) as error:  # the exact stage could not prove a claim
+        print(f"certify {args.command}: claim not established: {error}", file=sys.stderr)
+        return EXIT_NOT_PROVEN
     except KeyboardInterrupt:
         print("certify: interrupted", file=sys.stderr)
         return 130
