@@ -22,6 +22,7 @@ __all__ = ["main", "build_parser"]
 COMMAND_MODULES = (
     "certify.commands_lemma11",
     "certify.commands_simulate",
+    "certify.commands_params",
 )
 
 
