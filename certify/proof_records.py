@@ -19,11 +19,11 @@ record's ``variables`` in order, coefficient as a canonical rational string).
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from fractions import Fraction
 from pathlib import Path
+
+from certify.jsonio import write_atomic
 
 __all__ = ["write_proof_records", "build_proof_records", "check_algebra_step",
            "RECORD_FORMAT", "RECORD_VERSION", "AUDIT_EPSILONS"]
@@ -307,12 +307,6 @@ def build_proof_records(value_functions=None) -> dict[str, dict]:
     return records
 
 
-def _ordinary_file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def write_proof_records(root: Path, *, certificates_dir: Path | None = None) -> list[Path]:
     """Write every proof record under ``root`` (the ``proofs/`` folder), deterministically.
 
@@ -331,17 +325,6 @@ def write_proof_records(root: Path, *, certificates_dir: Path | None = None) -> 
     written = []
     for relative, record in sorted(build_proof_records(value_functions).items()):
         path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-            os.chmod(temporary, _ordinary_file_mode())  # mkstemp creates 0600
-            os.replace(temporary, path)
-        except BaseException:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-            raise
+        write_atomic(path, json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
         written.append(path)
     return written

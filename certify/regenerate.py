@@ -93,6 +93,7 @@ def regenerate(root: Path, only: Sequence[str] | None = None, workers: int = 2,
 
     Returns a summary ``{"parts": {name: count}, "proofs": [paths]}``.
     """
+    from certify.proof_records import write_proof_records
     from certify.reports import write_proofs
 
     root = Path(root)
@@ -112,6 +113,7 @@ def regenerate(root: Path, only: Sequence[str] | None = None, workers: int = 2,
             _replace_folder(staging / "certificates" / name, root / "certificates" / name)
         write_manifest(root / "certificates", provenance())
         written = write_proofs(staging / "proofs", root / "certificates")
+        written += write_proof_records(staging / "proofs", certificates_dir=root / "certificates")
         _replace_folder(staging / "proofs", root / "proofs")
         summary["proofs"] = [str(Path("proofs") / p.relative_to(staging / "proofs")) for p in written]
     finally:
