@@ -20,6 +20,7 @@ __all__ = ["main", "build_parser"]
 
 COMMAND_MODULES = (
     "certify.commands_lemma11",
+    "certify.commands_audit",
 )
 
 

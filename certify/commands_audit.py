@@ -1,0 +1,180 @@
+"""Subcommands ``audit``, ``check``, ``show`` and ``export``: thin wrappers over the checker.
+
+``audit`` and ``check`` decide with :mod:`certify.checker` alone (standard
+library, nothing else from the package). One status line per file goes to
+stdout, then a summary; the reasons go to stderr. Exit codes: 0 every file
+valid, 1 some claim not proven, 2 some input malformed or unreadable (2 wins
+over 1). ``show`` prints the statement exactly as the checker parsed it.
+``export --vipr`` writes the Lemma-11 certificates in the VIPR 1.0 format of
+Cheung, Gleixner and Steffy (see :mod:`certify.vipr`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+from certify import checker
+
+__all__ = ["add_parser", "run_audit", "run_check", "run_show", "run_export", "exit_code_of"]
+
+STATUS_LABEL = {"ok": "OK", "not proven": "NOT PROVEN", "malformed": "MALFORMED", "skipped": "SKIPPED"}
+DEFAULT_CERTIFICATES = "certificates"
+DEFAULT_PROOFS = "proofs"
+
+
+def exit_code_of(results) -> int:
+    """0 if every entry is ok or skipped, 2 if any is malformed, else 1."""
+    statuses = {status for _, status, _ in results}
+    return 2 if "malformed" in statuses else 1 if "not proven" in statuses else 0
+
+
+def _report(results, command: str, as_json: bool) -> int:
+    counts = {status: sum(1 for _, s, _ in results if s == status) for status in STATUS_LABEL}
+    code = exit_code_of(results)
+    for _, status, detail in results:
+        if detail:
+            print(detail, file=sys.stderr)
+    if as_json:
+        print(json.dumps({"command": command, "exit_code": code, "counts": counts,
+                          "results": [{"path": p, "status": s, "detail": d} for p, s, d in results]},
+                         indent=1))
+        return code
+    for path, status, _ in results:
+        print(f"{STATUS_LABEL[status]:<11} {path}")
+    print(f"{command}: {len(results)} entries: {counts['ok']} ok, {counts['not proven']} not proven, "
+          f"{counts['malformed']} malformed, {counts['skipped']} skipped -> exit {code}")
+    return code
+
+
+def run_audit(args) -> int:
+    """``certify audit [PATH ...]``."""
+    results = []
+    if args.paths:
+        results = checker.audit(args.paths)
+    else:
+        if not os.path.isdir(DEFAULT_CERTIFICATES):
+            results.append((DEFAULT_CERTIFICATES, "malformed",
+                            f"{DEFAULT_CERTIFICATES}/: no such folder (run from the repository root, "
+                            f"or give PATH)"))
+        else:
+            results += checker.audit([DEFAULT_CERTIFICATES], require_manifest=True)
+        if os.path.isdir(DEFAULT_PROOFS):
+            results += checker.audit([DEFAULT_PROOFS], skip_unknown=True)
+    if not results:
+        results.append((" ".join(args.paths), "malformed", "no certificate files found"))
+    return _report(results, "audit", args.json)
+
+
+def run_check(args) -> int:
+    """``certify check FILE``."""
+    results = []
+    try:
+        checker.check_file(args.file)
+        results.append((args.file, "ok", ""))
+    except checker.CheckError as error:
+        results.append((args.file, "malformed" if error.exit_code == 2 else "not proven", str(error)))
+    return _report(results, "check", args.json)
+
+
+def describe(kind: str, statement, path: str) -> str:
+    """The statement a checked file proves, in readable mathematical form."""
+    if kind == "certify/manifest":
+        return (f"{path}: certify/manifest version 1: {len(statement)} files, each a regular file "
+                f"inside {os.path.dirname(path) or '.'} with the listed SHA-256\n"
+                + "".join(f"  {p}\n" for p in sorted(statement)))
+    target = f"P({statement['outcome']}|{statement['setting']})"
+    lines = [
+        f"{path}: certify/output-bound version 1, verified by certify.checker",
+        "scenario: 4 parties, 2 settings and 2 outcomes each; 256 probabilities P(x|u), u=u1u2u3u4, "
+        "x=x1x2x3x4; 272 no-signalling rows rebuilt by the checker",
+        "expression: B of eq. (7) ('paper', 64 indicator coefficients, rebuilt and matched), "
+        "B.P in [0, 8]",
+        f"target: {target} (index {statement['index']})",
+        f"Lemma 11, eq. (42): {target} <= 1/3 + 2/3 * B.P for every no-signalling box",
+        f"  best constant for slope 2/3: {statement['bound']} (a witness attains it)",
+        f"value function v(delta) = max {{ {target} : P no-signalling, B.P <= delta }}, exact:",
+        f"  {'delta from':<14}{'delta to':<14}{'v at start':<14}v(delta) on the interval",
+    ]
+    breakpoints, pieces = statement["breakpoints"], statement["pieces"]
+    for i, ((delta, value), (constant, slope)) in enumerate(zip(breakpoints, pieces)):
+        end = str(breakpoints[i + 1][0]) if i + 1 < len(breakpoints) else "inf"
+        formula = f"{constant}" if slope == 0 else f"{constant} + {slope} * delta"
+        lines.append(f"  {str(delta):<14}{end:<14}{str(value):<14}{formula}")
+    return "\n".join(lines) + "\n"
+
+
+def run_show(args) -> int:
+    """``certify show FILE``."""
+    try:
+        kind, statement = checker.check_file(args.file)
+    except checker.CheckError as error:
+        return _report([(args.file, "malformed" if error.exit_code == 2 else "not proven", str(error))],
+                       "show", False)
+    if args.json:
+        payload = {"path": args.file, "format": kind}
+        if kind == "certify/manifest":
+            payload["files"] = sorted(statement)
+        else:
+            payload.update({k: statement[k] for k in ("setting", "outcome", "index")})
+            payload["paper_claim"] = {"constant": "1/3", "slope": "2/3", "bound": str(statement["bound"])}
+            payload["value_function"] = {
+                "breakpoints": [{"bell_value": str(d), "value": str(v)} for d, v in statement["breakpoints"]],
+                "pieces": [{"constant": str(c), "slope": str(s)} for c, s in statement["pieces"]]}
+        print(json.dumps(payload, indent=1))
+    else:
+        sys.stdout.write(describe(kind, statement, args.file))
+    return 0
+
+
+def run_export(args) -> int:
+    """``certify export --vipr DIR``."""
+    from certify.vipr import export_folder
+    written = export_folder(args.certificates, args.vipr)
+    if args.json:
+        print(json.dumps({"written": written, "directory": args.vipr}, indent=1))
+    else:
+        print(f"export: wrote {len(written)} VIPR 1.0 files to {args.vipr}")
+    return 0
+
+
+def add_parser(subparsers) -> None:
+    """Register ``audit``, ``check``, ``show`` and ``export``."""
+    codes = "Exit codes: 0 all valid, 1 some claim not proven, 2 some input malformed (2 wins)."
+    audit = subparsers.add_parser(
+        "audit", help="check every certificate, coverage and manifest hashes (standard library only)",
+        description=("Check every certificate under the given files or folders with the small "
+                     "trusted checker (certify/checker.py). Folders are searched recursively; a "
+                     "folder of output-bound files must cover all 256 pairs (u*, x*); a "
+                     "manifest.json must list every .json file below it with its SHA-256. "
+                     f"Default: {DEFAULT_CERTIFICATES}/ (manifest required) and, if present, the "
+                     f"certify records in {DEFAULT_PROOFS}/ (other JSON there is skipped with a "
+                     f"note). {codes}"))
+    audit.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check")
+    audit.add_argument("--json", action="store_true", help="machine-readable result on stdout")
+    audit.set_defaults(func=run_audit)
+    check = subparsers.add_parser("check", help="check one certificate file",
+                                  description=f"Check one certificate or manifest file. {codes}")
+    check.add_argument("file", metavar="FILE")
+    check.add_argument("--json", action="store_true", help="machine-readable result on stdout")
+    check.set_defaults(func=run_check)
+    show = subparsers.add_parser(
+        "show", help="print the statement a certificate proves, as the checker parsed it",
+        description=("Check FILE and print the statement it proves (Lemma 11 inequality and the "
+                     f"exact value function table) as parsed by the checker. {codes}"))
+    show.add_argument("file", metavar="FILE")
+    show.add_argument("--json", action="store_true", help="machine-readable statement on stdout")
+    show.set_defaults(func=run_show)
+    export = subparsers.add_parser(
+        "export", help="write the Lemma-11 certificates in the VIPR 1.0 format",
+        description=("Write every Lemma-11 certificate (paper claim and each value-function piece) "
+                     "as a VIPR 1.0 file (Cheung, Gleixner, Steffy; checked by viprchk): maximise "
+                     "P(x*|u*) - slope * B.P over the no-signalling polytope, with the exact "
+                     "optimum proven by one 'lin' derivation and attained by a witness. Only files "
+                     "the trusted checker accepts are exported."))
+    export.add_argument("--vipr", required=True, metavar="DIR", help="output folder (created)")
+    export.add_argument("--certificates", default=os.path.join(DEFAULT_CERTIFICATES, "lemma11"),
+                        metavar="DIR", help="folder of output-bound certificates (default: %(default)s)")
+    export.add_argument("--json", action="store_true", help="machine-readable result on stdout")
+    export.set_defaults(func=run_export)
