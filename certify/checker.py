@@ -184,7 +184,9 @@ def sparse(value, size, where):
     for k, entry in enumerate(array(value, where, 0, size)):
         if not isinstance(entry, list) or len(entry) != 2:
             raise Malformed(f"{where}[{k}]: expected [index, \"rational\"], found {_show(entry)}")
-        index = integer(entry[0], f"{where}[{k}][0]", previous + 1, size - 1)
+        index = integer(entry[0], f"{where}[{k}][0]", 0, size - 1)
+        if index <= previous:
+            raise Malformed(f"{where}[{k}][0]: index {index} after {previous}: indices must increase strictly")
         p, q = parse_rational(entry[1], f"{where}[{k}][1]")
         if p == 0:
             raise Malformed(f"{where}[{k}][1]: zero entries must be left out of sparse vectors")
@@ -237,7 +239,7 @@ def paper_bell_coefficients():
 def check_output_bound(document, where):
     """Check one output-bound file; return the parsed statement (see ``describe``)."""
     keys = ("format", "version", "scenario", "expression", "target", "paper_claim", "value_function")
-    _, _, scenario, expression, target, claim, value_function = fields(document, where, keys)
+    _, _, scenario, expression, target, claim, value_function = fields(document, f"{where}: $", keys)
     if scenario != PAPER_SCENARIO:
         raise Malformed(f"{where}: $.scenario: version 1 knows only {json.dumps(PAPER_SCENARIO)}, "
                         f"found {_show(scenario)}")
@@ -349,7 +351,9 @@ def check_box(box, lp, where):
 
 def document_format(document, where):
     """The known ``format`` of a parsed document, after checking its exact ``version``."""
-    kind = document.get("format") if isinstance(document, dict) else None
+    if not isinstance(document, dict):
+        raise Malformed(f"{where}: $: expected a JSON object, found {_show(document)}")
+    kind = document.get("format")
     if kind not in VERSIONS:
         raise Malformed(f"{where}: $.format: expected one of {sorted(VERSIONS)}, found {_show(kind)}")
     if type(document.get("version")) is not int or document["version"] != VERSIONS[kind]:
@@ -360,7 +364,7 @@ def document_format(document, where):
 
 def check_manifest(document, folder, where):
     """Check a manifest: safe sorted unique paths, each a regular file with that SHA-256."""
-    _, _, files, provenance = fields(document, where, ("format", "version", "files", "provenance"))
+    _, _, files, provenance = fields(document, f"{where}: $", ("format", "version", "files", "provenance"))
     if not isinstance(provenance, dict) or not all(isinstance(v, str) for v in provenance.values()):
         raise Malformed(f"{where}: $.provenance: expected an object of strings")
     listed = []
@@ -387,20 +391,20 @@ def check_manifest(document, folder, where):
     return {p for p, _ in listed}
 
 
-def check_coverage(proven, present):
+def check_coverage(proven, present, where="folder"):
     """Coverage of Lemma 11: one proven file ``u<setting>-x<outcome>.json`` per pair.
 
     ``proven`` maps file names to statements of files that passed; ``present``
     holds every output-bound file name of the folder."""
     for name, statement in proven.items():
         if name != f"u{statement['setting']}-x{statement['outcome']}.json":
-            raise NotProven(f"file {name} proves P({statement['outcome']}|{statement['setting']}); "
+            raise NotProven(f"{where}: file {name} proves P({statement['outcome']}|{statement['setting']}); "
                             f"its name must match its target")
     pairs = [f"u{u}-x{x}.json" for u in map(_bits, range(16)) for x in map(_bits, range(16))]
     absent = [p for p in pairs if p not in present]
     failed = [p for p in pairs if p in present and p not in proven]
     if absent or failed:
-        raise NotProven(f"{256 - len(absent) - len(failed)} of 256 pairs proven; absent: "
+        raise NotProven(f"{where}: {256 - len(absent) - len(failed)} of 256 pairs proven; absent: "
                         f"{absent[:4]}{'...' if len(absent) > 4 else ''}, not proven: {failed[:4]}"
                         f"{'...' if len(failed) > 4 else ''}")
 
@@ -408,10 +412,14 @@ def check_coverage(proven, present):
 def check_file(path, where=None):
     """Read, parse and check one file; return ``(format, statement)``."""
     where = where or str(path)
-    document = read_json(path, where)
+    return check_document(read_json(path, where), where, os.path.dirname(path) or ".")
+
+
+def check_document(document, where, folder="."):
+    """Check a parsed document (a manifest relative to ``folder``); return ``(format, statement)``."""
     kind = document_format(document, where)
     if kind == "certify/manifest":
-        return kind, check_manifest(document, os.path.dirname(path) or ".", where)
+        return kind, check_manifest(document, folder, where)
     return kind, check_output_bound(document, where)
 
 
@@ -461,13 +469,16 @@ def audit(paths, skip_unknown=False, require_manifest=False):
                     if statement is not _SKIPPED and not isinstance(statement, set):
                         present.add(name)
             if proven or present:
-                record(os.path.join(folder, ""), lambda: check_coverage(proven, present))
+                label = os.path.join(folder, "") + " (coverage of the 256 pairs)"
+                record(label, lambda: check_coverage(proven, present, os.path.join(folder, "")))
         if require_manifest or os.path.lexists(manifest):
             record(manifest, lambda: _check_listed(manifest, root, found))
     return results
 
 
 def _check_listed(manifest, root, found):
+    if not os.path.lexists(manifest):
+        raise Malformed(f"{manifest}: the required manifest is missing")
     kind, listed = check_file(manifest)
     if kind != "certify/manifest":
         raise Malformed(f"{manifest}: $.format: expected certify/manifest")
