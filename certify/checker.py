@@ -354,7 +354,7 @@ def document_format(document, where):
     if not isinstance(document, dict):
         raise Malformed(f"{where}: $: expected a JSON object, found {_show(document)}")
     kind = document.get("format")
-    if kind not in VERSIONS:
+    if not isinstance(kind, str) or kind not in VERSIONS:
         raise Malformed(f"{where}: $.format: expected one of {sorted(VERSIONS)}, found {_show(kind)}")
     if type(document.get("version")) is not int or document["version"] != VERSIONS[kind]:
         raise Malformed(f"{where}: $.version: this checker knows {kind} version {VERSIONS[kind]} "
@@ -445,7 +445,7 @@ def audit(paths, skip_unknown=False, require_manifest=False):
 
     def check_member(path):
         document = read_json(path)
-        if skip_unknown and (not isinstance(document, dict) or document.get("format") not in VERSIONS):
+        if skip_unknown and (not isinstance(document, dict) or document.get("format") not in list(VERSIONS)):
             return _SKIPPED
         if document_format(document, path) == "certify/manifest":
             return check_manifest(document, os.path.dirname(path), path)

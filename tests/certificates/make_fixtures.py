@@ -131,6 +131,9 @@ def malformed_texts(text: str, document: dict) -> dict[str, str | bytes]:
         change(d)
         return json.dumps(d, indent=1)
 
+    # Found by the fuzzer: an unhashable "format" crashed the lookup in the known formats.
+    out["format-object.json"] = mutated(lambda d: d.update(format={"a": 1}))
+    out["format-array.json"] = mutated(lambda d: d.update(format=["certify/output-bound"]))
     out["unknown-field.json"] = mutated(lambda d: d.update(comment="hello"))
     out["missing-field.json"] = mutated(lambda d: d.pop("value_function"))
     out["scenario-three-parties.json"] = mutated(
