@@ -181,6 +181,7 @@ def export_folder(certificates: str, out_dir: str) -> list[str]:
             handle, temporary = tempfile.mkstemp(dir=out_dir, prefix=".tmp-", suffix=".vipr")
             with os.fdopen(handle, "w", encoding="ascii") as stream:
                 stream.write("\n".join(lines) + "\n")
+            os.chmod(temporary, 0o644)
             os.replace(temporary, destination)
             written.append(destination)
     return written
