@@ -1,22 +1,29 @@
-"""Exact stage: rebuild the optimum in rationals from a proposed basis.
+"""Exact stage: rebuild an optimum in rationals from a proposed basis.
 
 Standard form (as in :mod:`certify.float_solve`)::
 
-    maximise c . z   subject to   A z = b,  z >= 0,
+    z >= 0,   A z = b,
 
-where the rows of ``A`` are linearly independent. A *basis* is a set of m
-columns (m = number of rows) whose submatrix ``A_B`` is non-singular. From a
-basis the exact primal is ``z_B = A_B^{-1} b`` (zero elsewhere) and the exact
-dual is ``y = A_B^{-T} c_B``; the basis is optimal iff ``z_B >= 0`` and every
-reduced cost ``c_j - y . A_j`` is ``<= 0``. Then ``c . z = b . y`` and, for
-every feasible z, ``c . z <= b . y`` (weak duality), so ``y`` is an exact
-certificate of the optimum.
+with either a scalar objective ``maximise c . z`` or a *lexicographic*
+objective ``minimise (z_{o_1}, z_{o_2}, ...)`` for a priority order ``o`` of
+the columns (the lexicographic minimum of a polytope is a single point, which
+is what makes stored certificates canonical).
 
-The float basis is only a starting point. If it is incomplete, dependent,
-infeasible or not optimal in exact arithmetic, the stage continues with
-exact simplex pivots (Bland's rule, so it terminates): a zero-cost dual
-simplex restores primal feasibility, then the primal simplex restores
-optimality. A float value is never returned.
+Each row r also has a *logical* column ``e_r`` fixed at 0. A basis is a set
+of m columns (structural or logical) with a non-singular submatrix. From a
+basis the primal is ``z_B = A_B^{-1} b`` and, for a scalar objective, the
+dual is ``y = c_B A_B^{-1}``. The basis is optimal iff the primal is feasible
+(structural values >= 0, logical values = 0) and no structural column
+improves the objective (reduced cost ``c_j - y . A_j <= 0``; for the
+lexicographic objective, every reduced-cost vector is lexicographically
+non-negative). Then weak duality makes ``y`` an exact certificate:
+``c . z <= b . y`` for every feasible z.
+
+The float basis is only a starting point. If it is dependent, infeasible or
+not optimal in exact arithmetic, the stage continues with exact simplex
+pivots under Bland's rule (so it terminates): a zero-cost dual simplex
+restores primal feasibility, then the primal simplex restores optimality.
+A float value is never returned.
 """
 
 from __future__ import annotations
@@ -29,185 +36,250 @@ import flint
 
 from certify.exact_linear_algebra import to_fmpq, to_fraction
 
-__all__ = ["ExactOptimum", "solve_from_basis", "StandardFormLP", "ExactLPError"]
+__all__ = ["StandardFormLP", "ExactOptimum", "ExactLPError", "maximise", "lexicographic_minimum"]
 
 
 class ExactLPError(RuntimeError):
-    """The exact stage could not establish an optimum (infeasible/unbounded LP)."""
+    """The exact stage could not establish an optimum (infeasible or unbounded LP)."""
 
 
 @dataclass(frozen=True)
 class StandardFormLP:
-    """``max objective . z  s.t.  rows z = rhs, z >= 0`` with exact data."""
+    """``A z = b, z >= 0`` with exact data; ``objective`` used by :func:`maximise`."""
 
-    objective: tuple[Fraction, ...]
     rows: tuple[tuple[tuple[int, Fraction], ...], ...]
     rhs: tuple[Fraction, ...]
-
-    @property
-    def num_columns(self) -> int:
-        return len(self.objective)
+    num_columns: int
+    objective: tuple[Fraction, ...] = ()
 
     @property
     def num_rows(self) -> int:
         return len(self.rows)
 
-    def columns(self) -> list[list[tuple[int, Fraction]]]:
-        columns: list[list[tuple[int, Fraction]]] = [[] for _ in range(self.num_columns)]
-        for r, row in enumerate(self.rows):
-            for c, v in row:
-                columns[c].append((r, Fraction(v)))
-        return columns
-
 
 @dataclass(frozen=True)
 class ExactOptimum:
-    """An exactly verified optimal basic solution and its dual."""
+    """An exactly verified optimal basic solution (and dual, for scalar objectives)."""
 
-    value: Fraction
+    value: Fraction | None
     primal: tuple[Fraction, ...]
-    dual: tuple[Fraction, ...]
+    dual: tuple[Fraction, ...] | None
     basis: tuple[int, ...]
     pivots: int
 
 
-class _BasisWork:
-    """Exact basis bookkeeping: solves with the current basis matrix."""
+class _Simplex:
+    """Exact bounded simplex on ``[A | I]`` with the logical columns fixed at 0."""
 
-    def __init__(self, lp: StandardFormLP, basis: list[int]) -> None:
+    def __init__(self, lp: StandardFormLP, proposed: Sequence[int]) -> None:
         self.lp = lp
-        self.columns = lp.columns()
-        self.basis = list(basis)
-        self._factor()
+        self.n = lp.num_columns
+        self.m = lp.num_rows
+        self.matrix = flint.fmpq_mat(self.m, self.n + self.m)
+        for r, row in enumerate(lp.rows):
+            for c, v in row:
+                self.matrix[r, c] = to_fmpq(v)
+            self.matrix[r, self.n + r] = 1
+        self.rhs = flint.fmpq_mat(self.m, 1, [to_fmpq(v) for v in lp.rhs])
+        self.basis = self._complete(proposed)
+        self.pivots = 0
+        self._refresh()
 
-    def _factor(self) -> None:
-        m = self.lp.num_rows
-        matrix = flint.fmpq_mat(m, m)
-        for position, column in enumerate(self.basis):
-            for r, v in self.columns[column]:
-                matrix[r, position] = to_fmpq(v)
-        self.matrix = matrix
-        self.inverse = matrix.inv()
+    def _column(self, j: int) -> list:
+        return [self.matrix[r, j] for r in range(self.m)]
 
-    def primal_basic(self) -> list[Fraction]:
-        b = flint.fmpq_mat(self.lp.num_rows, 1, [to_fmpq(v) for v in self.lp.rhs])
-        z = self.inverse * b
-        return [to_fraction(z[i, 0]) for i in range(self.lp.num_rows)]
+    def _complete(self, proposed: Sequence[int]) -> list[int]:
+        """Independent subset of ``proposed`` (in order), completed by logicals."""
+        candidates = [j for j in dict.fromkeys(proposed) if 0 <= j < self.n + self.m]
+        candidates += [self.n + r for r in range(self.m)]
+        chosen: list[int] = []
+        echelon: list[tuple[int, dict[int, object]]] = []
+        for j in candidates:
+            if len(chosen) == self.m:
+                break
+            vector = {r: v for r, v in enumerate(self._column(j)) if v != 0}
+            for pivot_row, pivot_vector in echelon:
+                factor = vector.get(pivot_row)
+                if factor is not None:
+                    for r, v in pivot_vector.items():
+                        vector[r] = vector.get(r, 0) - factor * v
+                    vector = {r: v for r, v in vector.items() if v != 0}
+            if vector:
+                pivot_row = min(vector)
+                scale = vector[pivot_row]
+                echelon.append((pivot_row, {r: v / scale for r, v in vector.items()}))
+                chosen.append(j)
+        return chosen
 
-    def dual(self) -> list[Fraction]:
-        m = self.lp.num_rows
-        cb = flint.fmpq_mat(1, m, [to_fmpq(self.lp.objective[j]) for j in self.basis])
-        y = cb * self.inverse
-        return [to_fraction(y[0, i]) for i in range(m)]
+    def _refresh(self) -> None:
+        basis_matrix = flint.fmpq_mat(self.m, self.m)
+        for position, j in enumerate(self.basis):
+            for r in range(self.m):
+                value = self.matrix[r, j]
+                if value != 0:
+                    basis_matrix[r, position] = value
+        self.inverse = basis_matrix.inv()
+        self.values = (self.inverse * self.rhs).entries()
+        self._tableau = None
 
-    def column_in_basis(self, column: int) -> list[Fraction]:
-        """``A_B^{-1} A_column``."""
-        vector = flint.fmpq_mat(self.lp.num_rows, 1)
-        for r, v in self.columns[column]:
-            vector[r, 0] = to_fmpq(v)
-        d = self.inverse * vector
-        return [to_fraction(d[i, 0]) for i in range(self.lp.num_rows)]
+    @property
+    def tableau(self) -> list[list]:
+        """``A_B^{-1} [A | I]`` as nested lists of fmpq (computed lazily)."""
+        if self._tableau is None:
+            self._tableau = (self.inverse * self.matrix).tolist()
+        return self._tableau
 
-    def row_of_tableau(self, position: int) -> dict[int, Fraction]:
-        """Entries ``(A_B^{-1} A)[position, j]`` for every non-basic j."""
-        m = self.lp.num_rows
-        row = [to_fraction(self.inverse[position, r]) for r in range(m)]
-        basic = set(self.basis)
-        out = {}
-        for j in range(self.lp.num_columns):
-            if j in basic:
-                continue
-            value = sum((row[r] * v for r, v in self.columns[j]), Fraction(0))
-            if value:
-                out[j] = value
+    def is_logical(self, j: int) -> bool:
+        return j >= self.n
+
+    def infeasible_positions(self) -> list[tuple[int, int]]:
+        out = []
+        for position, (j, value) in enumerate(zip(self.basis, self.values)):
+            if value < 0 or (self.is_logical(j) and value != 0):
+                out.append((j, position))
         return out
 
-    def reduced_costs(self, y: Sequence[Fraction]) -> dict[int, Fraction]:
-        basic = set(self.basis)
-        return {j: self.lp.objective[j] - sum((y[r] * v for r, v in self.columns[j]), Fraction(0))
-                for j in range(self.lp.num_columns) if j not in basic}
+    def pivot(self, position: int, entering: int) -> None:
+        self.basis[position] = entering
+        self.pivots += 1
+        if self.pivots > 20_000:
+            raise ExactLPError("pivot limit reached in the exact simplex")
+        self._refresh()
 
-    def pivot(self, leaving_position: int, entering: int) -> None:
-        self.basis[leaving_position] = entering
-        self._factor()
+    def phase_one(self) -> None:
+        """Zero-cost dual simplex (every basis is dual feasible), Bland's rule."""
+        while True:
+            infeasible = self.infeasible_positions()
+            if not infeasible:
+                return
+            _, position = min(infeasible)
+            value = self.values[position]
+            row = self.tableau[position]
+            basic = set(self.basis)
+            # value < 0: increase a non-basic column with a negative entry;
+            # logical value > 0: increase one with a positive entry.
+            sign = -1 if value < 0 else 1
+            entering = [j for j in range(self.n) if j not in basic and row[j] * sign > 0]
+            if not entering:
+                raise ExactLPError("the LP is infeasible (exact phase 1)")
+            self.pivot(position, min(entering))
 
-
-def _complete_basis(lp: StandardFormLP, proposed: Sequence[int]) -> list[int]:
-    """Largest independent subset of the proposed columns (in order), completed
-    greedily by further columns in index order to a full basis."""
-    m = lp.num_rows
-    columns = lp.columns()
-    chosen: list[int] = []
-    candidates = list(dict.fromkeys(list(proposed) + list(range(lp.num_columns))))
-    # Incremental rank test in exact arithmetic via an echelon basis.
-    echelon: list[tuple[int, dict[int, Fraction]]] = []
-    for column in candidates:
-        if len(chosen) == m:
-            break
-        vector = {r: Fraction(v) for r, v in columns[column]}
-        for pivot_row, pivot_vector in echelon:
-            factor = vector.get(pivot_row)
-            if factor:
-                for r, v in pivot_vector.items():
-                    vector[r] = vector.get(r, Fraction(0)) - factor * v
-                vector = {r: v for r, v in vector.items() if v}
-        if vector:
-            pivot_row = min(vector)
-            scale = vector[pivot_row]
-            echelon.append((pivot_row, {r: v / scale for r, v in vector.items()}))
-            chosen.append(column)
-    if len(chosen) != m:
-        raise ExactLPError(f"constraint rows are dependent: rank {len(chosen)} < {m} rows")
-    return chosen
-
-
-def solve_from_basis(lp: StandardFormLP, proposed_basis: Sequence[int],
-                     max_pivots: int = 10_000) -> ExactOptimum:
-    """Exact optimum of ``lp`` starting from a (float-proposed) basis."""
-    work = _BasisWork(lp, _complete_basis(lp, proposed_basis))
-    pivots = 0
-    # Phase 1: zero-cost dual simplex (every basis is dual feasible for c = 0),
-    # Bland's rule: leaving = smallest column index among negative basics,
-    # entering = smallest column index with a negative tableau entry.
-    while True:
-        z = work.primal_basic()
-        negative = [(work.basis[p], p) for p, v in enumerate(z) if v < 0]
-        if not negative:
-            break
-        _, position = min(negative)
-        row = work.row_of_tableau(position)
-        entering = [j for j, a in row.items() if a < 0]
-        if not entering:
-            raise ExactLPError("the LP is infeasible (exact dual simplex certificate)")
-        work.pivot(position, min(entering))
-        pivots += 1
-        if pivots > max_pivots:
-            raise ExactLPError("pivot limit reached in the exact phase 1")
-    # Phase 2: primal simplex with Bland's rule.
-    while True:
-        y = work.dual()
-        reduced = work.reduced_costs(y)
-        improving = [j for j, d in reduced.items() if d > 0]
-        if not improving:
-            break
-        entering = min(improving)
-        direction = work.column_in_basis(entering)
-        z = work.primal_basic()
-        ratios = [(z[p] / d, work.basis[p], p) for p, d in enumerate(direction) if d > 0]
-        if not ratios:
+    def ratio_test(self, entering: int) -> int:
+        candidates = []
+        for position, j in enumerate(self.basis):
+            alpha = self.tableau[position][entering]
+            if self.is_logical(j):
+                if alpha != 0:
+                    candidates.append((flint.fmpq(0), j, position))
+            elif alpha > 0:
+                candidates.append((self.values[position] / alpha, j, position))
+        if not candidates:
             raise ExactLPError("the LP is unbounded")
-        _, _, position = min(ratios)
-        work.pivot(position, entering)
-        pivots += 1
-        if pivots > max_pivots:
-            raise ExactLPError("pivot limit reached in the exact phase 2")
-    z_basic = work.primal_basic()
-    primal = [Fraction(0)] * lp.num_columns
-    for position, column in enumerate(work.basis):
-        primal[column] = z_basic[position]
-    y = work.dual()
-    value = sum((lp.objective[j] * primal[j] for j in range(lp.num_columns)), Fraction(0))
-    dual_value = sum((lp.rhs[r] * y[r] for r in range(lp.num_rows)), Fraction(0))
-    if value != dual_value:  # cannot happen for an optimal basis; guard the invariant
-        raise ExactLPError(f"primal value {value} != dual value {dual_value}")
-    return ExactOptimum(value, tuple(primal), tuple(y), tuple(work.basis), pivots)
+        return min(candidates)[2]
+
+    def primal(self) -> tuple[Fraction, ...]:
+        z = [Fraction(0)] * self.n
+        for j, value in zip(self.basis, self.values):
+            if not self.is_logical(j):
+                z[j] = to_fraction(value)
+        return tuple(z)
+
+
+def maximise(lp: StandardFormLP, proposed_basis: Sequence[int] = ()) -> ExactOptimum:
+    """Exact optimum of ``max lp.objective . z`` starting from a proposed basis.
+
+    >>> lp = StandardFormLP(rows=(((0, Fraction(1)), (1, Fraction(1))),),
+    ...                     rhs=(Fraction(1),), num_columns=2,
+    ...                     objective=(Fraction(1), Fraction(2)))
+    >>> result = maximise(lp)
+    >>> result.value, result.primal, result.dual
+    (Fraction(2, 1), (Fraction(0, 1), Fraction(1, 1)), (Fraction(2, 1),))
+    """
+    simplex = _Simplex(lp, proposed_basis)
+    simplex.phase_one()
+    cost = [to_fmpq(v) for v in lp.objective] + [flint.fmpq(0)] * lp.num_rows
+    while True:
+        cb = flint.fmpq_mat(1, lp.num_rows, [cost[j] for j in simplex.basis])
+        y = (cb * simplex.inverse).entries()
+        basic = set(simplex.basis)
+        improving = None
+        # Reduced costs c_j - y . A_j for all columns in one product.
+        reduced = (flint.fmpq_mat(1, lp.num_rows, y) * simplex.matrix).entries()
+        for j in range(lp.num_columns):
+            if j not in basic and cost[j] - reduced[j] > 0:
+                improving = j
+                break
+        if improving is None:
+            break
+        simplex.pivot(simplex.ratio_test(improving), improving)
+    primal = simplex.primal()
+    dual = tuple(to_fraction(v) for v in y)
+    value = sum((Fraction(c) * z for c, z in zip(lp.objective, primal) if z), Fraction(0))
+    dual_value = sum((b * v for b, v in zip(lp.rhs, dual)), Fraction(0))
+    if value != dual_value:  # guards the invariant of an optimal basis
+        raise ExactLPError(f"primal value {value} differs from dual value {dual_value}")
+    return ExactOptimum(value, primal, dual, tuple(simplex.basis), simplex.pivots)
+
+
+def lexicographic_minimum(lp: StandardFormLP, priority: Sequence[int],
+                          proposed_basis: Sequence[int] = (),
+                          primary: Sequence[Fraction] | None = None) -> ExactOptimum:
+    """The lexicographically smallest feasible point of
+    ``(primary . z, z_{priority[0]}, z_{priority[1]}, ...)``.
+
+    ``priority`` must list every column once; ``primary`` (optional) is a cost
+    vector minimised first. The point is unique, so it does not depend on the
+    proposed basis (only the work needed to reach it does).
+
+    >>> lp = StandardFormLP(rows=(((0, Fraction(1)), (1, Fraction(1)), (2, Fraction(1))),),
+    ...                     rhs=(Fraction(1),), num_columns=3)
+    >>> lexicographic_minimum(lp, [0, 1, 2]).primal
+    (Fraction(0, 1), Fraction(0, 1), Fraction(1, 1))
+    >>> lexicographic_minimum(lp, [0, 1, 2], primary=[Fraction(1), Fraction(2), Fraction(2)]).primal
+    (Fraction(1, 1), Fraction(0, 1), Fraction(0, 1))
+    """
+    priority = list(priority)
+    if sorted(priority) != list(range(lp.num_columns)):
+        raise ValueError("priority must be a permutation of the columns")
+    rank = {j: k for k, j in enumerate(priority)}
+    order = sorted(range(lp.num_columns), key=rank.__getitem__)
+    simplex = _Simplex(lp, proposed_basis)
+    simplex.phase_one()
+    cost = None
+    if primary is not None:
+        cost = [to_fmpq(v) for v in primary] + [flint.fmpq(0)] * lp.num_rows
+    while True:
+        basic = set(simplex.basis)
+        ties = order
+        if cost is not None:
+            # Primary level: reduced costs w_j - y.A_j with y = w_B A_B^{-1}.
+            cb = flint.fmpq_mat(1, lp.num_rows, [cost[j] for j in simplex.basis])
+            y = cb * simplex.inverse
+            reduced = (y * simplex.matrix).entries()
+            improving = [j for j in order if j not in basic and cost[j] - reduced[j] < 0]
+            if improving:
+                simplex.pivot(simplex.ratio_test(improving[0]), improving[0])
+                continue
+            ties = [j for j in order if j not in basic and cost[j] - reduced[j] == 0]
+        entering = None
+        if ties:
+            tableau = simplex.tableau
+            for j in ties:
+                if j in basic:
+                    continue
+                # Reduced-cost vector e_j - sum_p alpha_pj e_{basis[p]}: its first
+                # non-zero component (in priority order) decides its sign.
+                first_rank, first_alpha = rank[j], None
+                for position, i in enumerate(simplex.basis):
+                    if simplex.is_logical(i):
+                        continue
+                    alpha = tableau[position][j]
+                    if alpha != 0 and rank[i] < first_rank:
+                        first_rank, first_alpha = rank[i], alpha
+                if first_alpha is not None and first_alpha > 0:
+                    entering = j
+                    break
+        if entering is None:
+            break
+        simplex.pivot(simplex.ratio_test(entering), entering)
+    return ExactOptimum(None, simplex.primal(), None, tuple(simplex.basis), simplex.pivots)

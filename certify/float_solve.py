@@ -2,7 +2,7 @@
 
 The LP is given in the standard form used throughout the package::
 
-    maximise c . z   subject to   A z = b,  z >= 0,
+    maximise (or minimise) c . z   subject to   A z = b,  z >= 0,
 
 with ``A`` as sparse rows of exact numbers. HiGHS (through ``highspy``) is
 used because it exposes the optimal basis directly; its floating-point values
@@ -31,9 +31,14 @@ class BasisProposal:
     basic_row_logicals: tuple[int, ...]
     status: str
 
+    def basis(self, num_columns: int) -> tuple[int, ...]:
+        """The basis in :mod:`certify.exact_lp` numbering (logical of row r is
+        column ``num_columns + r``)."""
+        return self.basic_columns + tuple(num_columns + r for r in self.basic_row_logicals)
 
-def propose_basis(objective, rows, rhs, num_columns: int) -> BasisProposal:
-    """Solve ``max objective . z, rows z = rhs, z >= 0`` in floating point.
+
+def propose_basis(objective, rows, rhs, num_columns: int, maximise: bool = True) -> BasisProposal:
+    """Solve ``max (or min) objective . z, rows z = rhs, z >= 0`` in floating point.
 
     Args:
         objective: dense sequence of exact numbers (length ``num_columns``).
@@ -55,7 +60,7 @@ def propose_basis(objective, rows, rhs, num_columns: int) -> BasisProposal:
     lp.col_upper_ = np.full(num_columns, highspy.kHighsInf)
     lp.row_lower_ = np.array([float(v) for v in rhs], dtype=np.float64)
     lp.row_upper_ = lp.row_lower_.copy()
-    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.sense_ = highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
     # Column-wise sparse matrix.
     columns: list[list[tuple[int, float]]] = [[] for _ in range(num_columns)]
     for r, row in enumerate(rows):
