@@ -46,7 +46,7 @@ PAPER_SCENARIO = {"parties": 4, "settings": [2, 2, 2, 2], "outcomes": [2, 2, 2, 
 PAPER_U0, PAPER_U1 = ("0001", "0010", "0100", "1000"), ("0111", "1011", "1101", "1110")
 PAPER_CLAIM = (Fraction(1, 3), Fraction(2, 3))  # (constant, slope) of eq. (42)
 _RATIONAL = re.compile(r"(-?)(0|[1-9][0-9]*)(?:/([1-9][0-9]*))?")
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 _DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
@@ -105,7 +105,10 @@ def loads_strict(text, where):
     if run:
         raise Malformed(f"{where}: a digit run at character {run.start()} is longer than "
                         f"{MAX_DIGITS} digits")
-    brackets = re.sub(r"[^\[\]{}]+", "", _STRING.sub("", text))
+    outside_strings = _STRING.sub("", text)
+    if re.search(r"-0(?![.0-9eE])", outside_strings):
+        raise Malformed(f"{where}: integer -0 is not canonical")
+    brackets = re.sub(r"[^\[\]{}]+", "", outside_strings)
     if brackets and max(accumulate(map(_DEPTH_STEP.__getitem__, brackets))) > MAX_DEPTH:
         raise Malformed(f"{where}: JSON nested deeper than {MAX_DEPTH} levels")
 
@@ -121,14 +124,9 @@ def loads_strict(text, where):
         raise Malformed(f"{where}: JSON number {token[:20]!r} is not an integer; "
                         f"rationals are strings like \"1/3\"")
 
-    def integer(token):
-        if token == "-0":
-            raise Malformed(f"{where}: integer '-0' is not canonical")
-        return int(token)
-
     try:
         return json.loads(text, object_pairs_hook=no_duplicates, parse_float=no_float,
-                          parse_int=integer, parse_constant=no_float)
+                          parse_constant=no_float)
     except (ValueError, RecursionError) as error:
         if isinstance(error, Malformed):
             raise
@@ -137,6 +135,9 @@ def loads_strict(text, where):
 
 def parse_rational(value, where):
     """A canonical rational string ``"p/q"`` or ``"p"`` as ``(p, q)`` with ``q >= 1``."""
+    known = _PARSED.get(value) if type(value) is str else None
+    if known:
+        return known
     match = _RATIONAL.fullmatch(value) if isinstance(value, str) and len(value) <= 8700 else None
     if match is None or max(len(match[2]), len(match[3] or "")) > MAX_DIGITS:
         raise Malformed(f"{where}: expected a canonical rational string like \"-3/4\", "
@@ -145,6 +146,8 @@ def parse_rational(value, where):
     if (match[1] and numerator == 0) or (match[3] and (denominator < 2 or gcd(numerator, denominator) != 1)):
         raise Malformed(f"{where}: rational {value!r} is not in lowest terms with "
                         f"denominator >= 2 (or is -0)")
+    if len(_PARSED) < 100_000:  # only strings that passed every check are remembered
+        _PARSED[value] = (numerator, denominator)
     return numerator, denominator
 
 
@@ -182,12 +185,13 @@ def sparse(value, size, where):
     ``0..size-1``, no zero values; returned as a list of ``(index, p, q)``."""
     entries, previous = [], -1
     for k, entry in enumerate(array(value, where, 0, size)):
-        if not isinstance(entry, list) or len(entry) != 2:
+        if type(entry) is not list or len(entry) != 2:
             raise Malformed(f"{where}[{k}]: expected [index, \"rational\"], found {_show(entry)}")
-        index = integer(entry[0], f"{where}[{k}][0]", 0, size - 1)
-        if index <= previous:
+        index, text = entry
+        if type(index) is not int or not previous < index < size:
+            integer(index, f"{where}[{k}][0]", 0, size - 1)
             raise Malformed(f"{where}[{k}][0]: index {index} after {previous}: indices must increase strictly")
-        p, q = parse_rational(entry[1], f"{where}[{k}][1]")
+        p, q = (_PARSED.get(text) if type(text) is str else None) or parse_rational(text, f"{where}[{k}][1]")
         if p == 0:
             raise Malformed(f"{where}[{k}][1]: zero entries must be left out of sparse vectors")
         entries.append((index, p, q))
@@ -222,6 +226,17 @@ def no_signalling_rows(settings, outcomes):
                     row[position[reference, x]] = -1
                 rows.append(sorted(row.items()))
     return tuple(tuple(row) for row in rows), len(setting_tuples)
+
+
+@lru_cache(maxsize=4)
+def row_incidence(settings, outcomes):
+    """For each column j, the ``(row, coefficient)`` pairs of the rows containing j."""
+    rows, _ = no_signalling_rows(settings, outcomes)
+    columns = [[] for _ in range(max(c for row in rows for c, _ in row) + 1)]
+    for r, row in enumerate(rows):
+        for column, a in row:
+            columns[column].append((r, a))
+    return columns
 
 
 @lru_cache(maxsize=1)
@@ -341,11 +356,14 @@ def check_box(box, lp, where):
     if negative:
         raise NotProven(f"{where}: negative probability at index {negative[0]}")
     d, w = scaled(entries)
-    for r, row in enumerate(rows):
-        total = sum(w.get(column, 0) * a for column, a in row)
-        if total != (d if r < num_norm else 0):
-            raise NotProven(f"{where}: row {r} ({'normalisation' if r < num_norm else 'no-signalling'}) "
-                            f"gives {Fraction(total, d)}, expected {1 if r < num_norm else 0}")
+    residual = [-d] * num_norm + [0] * (len(rows) - num_norm)  # row . (d W) - d b
+    for column, value in w.items():
+        for r, a in row_incidence((2, 2, 2, 2), (2, 2, 2, 2))[column]:
+            residual[r] += a * value
+    if any(residual):
+        r = next(r for r, value in enumerate(residual) if value)
+        raise NotProven(f"{where}: row {r} ({'normalisation' if r < num_norm else 'no-signalling'}) "
+                        f"gives {Fraction(residual[r], d) + (r < num_norm)}, expected {int(r < num_norm)}")
     return Fraction(w.get(target, 0), d), Fraction(sum(w.get(j, 0) * b for j, b in bell.items()), d)
 
 
@@ -492,6 +510,7 @@ def _bits(number):
 
 
 _SKIPPED = object()
+_PARSED = {}
 _SAFE_PATH = re.compile(r"[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*")
 
 
