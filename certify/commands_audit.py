@@ -17,11 +17,84 @@ import sys
 
 from certify import checker
 
-__all__ = ["add_parser", "run_audit", "run_check", "run_show", "run_export", "exit_code_of"]
+__all__ = ["add_parser", "audit", "run_audit", "run_check", "run_show", "run_export", "exit_code_of"]
 
 STATUS_LABEL = {"ok": "OK", "not proven": "NOT PROVEN", "malformed": "MALFORMED", "skipped": "SKIPPED"}
 DEFAULT_CERTIFICATES = "certificates"
 DEFAULT_PROOFS = "proofs"
+
+_SKIPPED = object()
+
+
+def audit(paths, skip_unknown: bool = False, require_manifest: bool = False) -> list[tuple[str, str, str]]:
+    """Check files and folders (recursively) with the trusted checker.
+
+    Returns ``[(path, status, detail)]`` with status ``ok``, ``not proven``,
+    ``malformed`` or ``skipped`` (a JSON file of another format, only with
+    ``skip_unknown``). Each folder holding output-bound files gets a coverage
+    entry (:func:`certify.checker.check_coverage`: all 256 pairs proven, names
+    matching targets); a root folder with a ``manifest.json`` (required with
+    ``require_manifest``) gets a manifest entry, which also requires every
+    ``.json`` file and symbolic link below the root to be listed. Symbolic
+    links are never followed: each one is reported malformed.
+    """
+    results = []
+
+    def record(path, action):
+        try:
+            value = action()
+        except checker.CheckError as error:
+            results.append((path, "malformed" if error.exit_code == 2 else "not proven", str(error)))
+            return None
+        skipped = value is _SKIPPED
+        results.append((path, "skipped" if skipped else "ok",
+                        f"{path}: not a certify certificate format, skipped" if skipped else ""))
+        return value
+
+    def check_member(path):
+        document = checker.read_json(path)
+        if skip_unknown and not (isinstance(document, dict)
+                                 and document.get("format") in list(checker.VERSIONS)):
+            return _SKIPPED
+        return checker.check_document(document, path, os.path.dirname(path))[1]
+
+    for root in paths:
+        if not os.path.isdir(root) or os.path.islink(root):
+            record(root, lambda: checker.check_file(root))
+            continue
+        manifest, found = os.path.join(root, "manifest.json"), set()
+        for folder, subfolders, names in os.walk(root):
+            subfolders.sort()
+            proven, present = {}, set()
+            for name in sorted(subfolders + names):
+                path = os.path.join(folder, name)
+                if os.path.islink(path) or (name.endswith(".json") and path != manifest):
+                    found.add(os.path.relpath(path, root).replace(os.sep, "/"))
+                    statement = record(path, lambda: check_member(path))
+                    if isinstance(statement, dict):
+                        proven[name] = statement
+                    if statement is not _SKIPPED and not isinstance(statement, set):
+                        present.add(name)
+            if proven or present:
+                where = os.path.join(folder, "")
+                record(where + " (coverage of the 256 pairs)",
+                       lambda: checker.check_coverage(proven, present, where))
+        if require_manifest or os.path.lexists(manifest):
+            record(manifest, lambda: _check_listed(manifest, found))
+    return results
+
+
+def _check_listed(manifest: str, found: set[str]) -> set[str]:
+    """Check the root manifest and that it lists every file found below the root."""
+    if not os.path.lexists(manifest):
+        raise checker.Malformed(f"{manifest}: the required manifest is missing")
+    kind, listed = checker.check_file(manifest)
+    if kind != "certify/manifest":
+        raise checker.Malformed(f"{manifest}: $.format: expected 'certify/manifest'")
+    if found - listed:
+        raise checker.NotProven(f"{manifest}: files not listed: {sorted(found - listed)[:4]}")
+    return listed
+
 
 
 def exit_code_of(results) -> int:
@@ -52,16 +125,16 @@ def run_audit(args) -> int:
     """``certify audit [PATH ...]``."""
     results = []
     if args.paths:
-        results = checker.audit(args.paths)
+        results = audit(args.paths)
     else:
         if not os.path.isdir(DEFAULT_CERTIFICATES):
             results.append((DEFAULT_CERTIFICATES, "malformed",
                             f"{DEFAULT_CERTIFICATES}/: no such folder (run from the repository root, "
                             f"or give PATH)"))
         else:
-            results += checker.audit([DEFAULT_CERTIFICATES], require_manifest=True)
+            results += audit([DEFAULT_CERTIFICATES], require_manifest=True)
         if os.path.isdir(DEFAULT_PROOFS):
-            results += checker.audit([DEFAULT_PROOFS], skip_unknown=True)
+            results += audit([DEFAULT_PROOFS], skip_unknown=True)
     if not results:
         results.append((" ".join(args.paths), "malformed", "no certificate files found"))
     return _report(results, "audit", args.json)

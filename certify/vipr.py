@@ -122,8 +122,10 @@ def vipr_lines(title: str, target: int, slope: Fraction, bound: Fraction, multip
     return lines
 
 
-def _fractions(entries):
-    return [(index, Fraction(p, q)) for index, p, q in entries]
+def _fractions(scaled) -> list[tuple[int, Fraction]]:
+    """``(d, {index: value * d})`` from :func:`certify.checker.sparse` as ``[(index, value)]``."""
+    d, values = scaled
+    return [(index, Fraction(value, d)) for index, value in sorted(values.items())]
 
 
 def export_document(document, where: str) -> dict[str, list[str]]:

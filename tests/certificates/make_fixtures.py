@@ -62,17 +62,15 @@ def invalid_documents(document: dict) -> dict[str, dict]:
     d["paper_claim"]["witness"][0][1] = _shift(d["paper_claim"]["witness"][0][1], Fraction(1, 1000))
     d = variant("witness-negative-entry.json")
     d["paper_claim"]["witness"][0][1] = "-" + d["paper_claim"]["witness"][0][1]
-    d = variant("paper-constant-stronger-than-lemma.json")
-    d["paper_claim"]["constant"] = "1/4"
-    d = variant("paper-slope-changed.json")
-    d["paper_claim"]["slope"] = "1/3"
-    d = variant("value-function-missing-piece.json")
-    d["value_function"]["pieces"].pop()
+    d = variant("expression-coefficient-changed.json")
+    d["expression"]["coefficients"][0][1] = "2"
+    d = variant("expression-coefficient-dropped.json")
+    d["expression"]["coefficients"].pop()
     d = variant("value-function-missing-breakpoint.json")
     d["value_function"]["breakpoints"].pop()
     d["value_function"]["pieces"].pop()
     d = variant("value-function-last-slope-not-zero.json")
-    d["value_function"]["pieces"].reverse()
+    d["value_function"]["pieces"][-1]["slope"] = "1/1000"
     d = variant("value-function-piece-constant-lowered.json")
     piece = d["value_function"]["pieces"][0]
     piece["constant"] = _shift(piece["constant"], Fraction(-1, 100))
@@ -86,8 +84,6 @@ def invalid_documents(document: dict) -> dict[str, dict]:
     d = variant("value-function-witness-swapped.json")
     points = d["value_function"]["breakpoints"]
     points[0]["witness"], points[-1]["witness"] = points[-1]["witness"], points[0]["witness"]
-    d = variant("value-function-first-breakpoint-not-zero.json")
-    d["value_function"]["breakpoints"][0]["bell_value"] = "1/1000"
     return out
 
 
@@ -143,9 +139,13 @@ def malformed_texts(text: str, document: dict) -> dict[str, str | bytes]:
     out["scenario-bool.json"] = mutated(lambda d: d["scenario"].update(parties=True))
     out["expression-other-name.json"] = mutated(lambda d: d["expression"].update(name="mermin"))
     out["expression-maximise.json"] = mutated(lambda d: d["expression"].update(direction="maximise"))
-    out["expression-coefficient-changed.json"] = mutated(
-        lambda d: d["expression"]["coefficients"].__setitem__(0, [d["expression"]["coefficients"][0][0], "2"]))
-    out["expression-coefficient-dropped.json"] = mutated(lambda d: d["expression"]["coefficients"].pop())
+    # The claim of eq. (42) and the shape of the value function are fixed by the format.
+    out["paper-constant-stronger-than-lemma.json"] = mutated(lambda d: d["paper_claim"].update(constant="1/4"))
+    out["paper-slope-changed.json"] = mutated(lambda d: d["paper_claim"].update(slope="1/3"))
+    out["value-function-missing-piece.json"] = mutated(lambda d: d["value_function"]["pieces"].pop())
+    out["value-function-slopes-increasing.json"] = mutated(lambda d: d["value_function"]["pieces"].reverse())
+    out["value-function-first-breakpoint-not-zero.json"] = mutated(
+        lambda d: d["value_function"]["breakpoints"][0].update(bell_value="1/1000"))
     out["target-index-mismatch.json"] = mutated(lambda d: d["target"].update(index=25))
     out["target-index-out-of-range.json"] = mutated(lambda d: d["target"].update(index=256))
     out["target-setting-digit-2.json"] = mutated(lambda d: d["target"].update(setting="0002"))
