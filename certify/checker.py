@@ -150,7 +150,7 @@ def parse_rational(value, where):
     if (match[1] and numerator == 0) or (match[3] and (denominator < 2 or gcd(numerator, denominator) != 1)):
         raise Malformed(f"{where}: rational {value!r} is not in lowest terms with denominator >= 2 "
                         f"(or is -0)")
-    if len(_PARSED) < 100_000:
+    if len(value) <= 40 and len(_PARSED) < 100_000:  # bounded memory
         _PARSED[value] = (numerator, denominator)
     return numerator, denominator
 
@@ -201,9 +201,11 @@ def sparse(value, size, where, extra=1):
             raise Malformed(f"{where}[{k}][1]: zero entries must be left out of sparse vectors")
         entries.append((index, p, q))
         previous = index
-    d = lcm(extra, *(q for _, _, q in entries))
-    if d.bit_length() > MAX_DENOMINATOR_BITS:
-        raise Malformed(f"{where}: common denominator has more than {MAX_DENOMINATOR_BITS} bits")
+    d = extra
+    for q in {q for _, _, q in entries}:
+        d = lcm(d, q)
+        if d.bit_length() > MAX_DENOMINATOR_BITS:
+            raise Malformed(f"{where}: common denominator has more than {MAX_DENOMINATOR_BITS} bits")
     return d, {index: p * (d // q) for index, p, q in entries}
 
 

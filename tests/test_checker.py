@@ -369,3 +369,63 @@ def test_audit_skips_foreign_records_only_under_proofs(tmp_path):
     assert "not a certify certificate format, skipped" in environment_result.stderr
     # certificates/ needs a manifest and full coverage: exit 1, not 0.
     assert environment_result.returncode == 2  # the required manifest is missing
+
+
+# -- limits added by the clarification in the spec -----------------------------------------
+
+def test_huge_common_denominator_is_refused_quickly():
+    # Many distinct 4300-digit denominators: their lcm would have about a million digits.
+    entries = [[k, f"1/{10 ** 4299 + 2 * k + 1}"] for k in range(256)]
+    start = time.perf_counter()
+    with pytest.raises(checker.Malformed, match="common denominator"):
+        checker.sparse(entries, 256, "$.witness")
+    assert time.perf_counter() - start < 0.5
+
+
+def test_checker_runs_as_a_script():
+    files = [_fixtures("valid")[0], FIXTURES / "invalid" / "witness-off-by-epsilon.json",
+             FIXTURES / "malformed" / "duplicate-key.json"]
+    result = subprocess.run([sys.executable, str(ROOT / "certify" / "checker.py"), *map(str, files)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    statuses = [line.split()[0] for line in result.stdout.splitlines() if not line.startswith(" ")]
+    assert statuses == ["OK", "NOT", "MALFORMED"]
+
+
+# -- the JSON Schema matches the checker where a schema can say anything ------------------
+
+SCHEMA = json.loads((ROOT / "docs" / "certificate.schema.json").read_text())
+
+
+@pytest.mark.parametrize("text", ["0", "-1", "1/3", "-22/7", "7", "2/4", "1/1", "-0", "+1", " 1/2", "1e3",
+                                  "1_000", "0.5", "1/-2", "0/5", "01", "1/0", "1/01", "١"])
+def test_schema_rational_pattern_agrees_with_the_checker(text):
+    import re
+    in_schema = re.fullmatch(SCHEMA["$defs"]["rational"]["pattern"].strip("^$"), text) is not None
+    try:
+        checker.parse_rational(text, "$")
+        in_checker = True
+    except checker.Malformed:
+        in_checker = False
+    if text == "2/4":  # lowest terms is beyond a regular expression: the checker decides
+        assert in_schema and not in_checker
+    else:
+        assert in_schema == in_checker
+
+
+def test_schema_keys_match_the_committed_files():
+    document = json.loads(_fixtures("valid")[0].read_text())
+    output_bound = SCHEMA["$defs"]["outputBound"]
+    assert set(output_bound["required"]) == set(document)
+    assert output_bound["properties"]["scenario"]["const"] == checker.PAPER_SCENARIO
+    for key in ("paper_claim", "value_function", "target", "expression"):
+        assert set(output_bound["properties"][key]["required"]) == set(document[key])
+
+
+def test_committed_files_validate_against_the_schema():
+    jsonschema = pytest.importorskip("jsonschema")
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    for path in _fixtures("valid"):
+        validator.validate(json.loads(path.read_text()))
+    bad = json.loads((FIXTURES / "malformed" / "unknown-field.json").read_text())
+    assert not validator.is_valid(bad)
