@@ -166,14 +166,16 @@ def describe(kind: str, statement, path: str) -> str:
         "B.P in [0, 8]",
         f"target: {target} (index {statement['index']})",
         f"Lemma 11, eq. (42): {target} <= 1/3 + 2/3 * B.P for every no-signalling box",
-        f"  best constant for slope 2/3: {statement['bound']} (a witness attains it)",
+        f"  best constant for slope 2/3: {statement['bound']} (a witness attains it), so "
+        f"{target} <= {statement['bound']} + 2/3 * B.P",
         f"value function v(delta) = max {{ {target} : P no-signalling, B.P <= delta }}, exact:",
         f"  {'delta from':<14}{'delta to':<14}{'v at start':<14}v(delta) on the interval",
     ]
     breakpoints, pieces = statement["breakpoints"], statement["pieces"]
     for i, ((delta, value), (constant, slope)) in enumerate(zip(breakpoints, pieces)):
         end = str(breakpoints[i + 1][0]) if i + 1 < len(breakpoints) else "inf"
-        formula = f"{constant}" if slope == 0 else f"{constant} + {slope} * delta"
+        terms = ([str(constant)] if constant or not slope else []) + ([f"{slope} * delta"] if slope else [])
+        formula = " + ".join(terms)
         lines.append(f"  {str(delta):<14}{end:<14}{str(value):<14}{formula}")
     return "\n".join(lines) + "\n"
 
