@@ -46,16 +46,18 @@ def audit(paths, skip_unknown: bool = False, require_manifest: bool = False) -> 
         except checker.CheckError as error:
             results.append((path, "malformed" if error.exit_code == 2 else "not proven", str(error)))
             return None
-        skipped = value is _SKIPPED
-        results.append((path, "skipped" if skipped else "ok",
-                        f"{path}: not a certify certificate format, skipped" if skipped else ""))
+        if isinstance(value, tuple) and value and value[0] is _SKIPPED:
+            results.append((path, "skipped", f"{path}: format {value[1]!r} is not one the checker "
+                                             f"knows ({', '.join(sorted(checker.VERSIONS))}); skipped"))
+            return _SKIPPED
+        results.append((path, "ok", ""))
         return value
 
     def check_member(path):
         document = checker.read_json(path)
         if skip_unknown and not (isinstance(document, dict)
                                  and document.get("format") in list(checker.VERSIONS)):
-            return _SKIPPED
+            return (_SKIPPED, document.get("format") if isinstance(document, dict) else None)
         return checker.check_document(document, path, os.path.dirname(path))[1]
 
     for root in paths:

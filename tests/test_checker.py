@@ -366,7 +366,7 @@ def test_audit_skips_foreign_records_only_under_proofs(tmp_path):
     shutil.copy(_fixtures("valid")[0], tmp_path / "certificates" / "one.json")
     environment_result = _run_cli("audit", cwd=tmp_path)
     assert "SKIPPED     proofs/note.json" in environment_result.stdout
-    assert "not a certify certificate format, skipped" in environment_result.stderr
+    assert "format 'someone/else' is not one the checker knows" in environment_result.stderr
     # certificates/ needs a manifest and full coverage: exit 1, not 0.
     assert environment_result.returncode == 2  # the required manifest is missing
 
