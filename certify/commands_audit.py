@@ -12,6 +12,7 @@ Cheung, Gleixner and Steffy (see :mod:`certify.vipr`).
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import sys
 
@@ -23,10 +24,31 @@ STATUS_LABEL = {"ok": "OK", "not proven": "NOT PROVEN", "malformed": "MALFORMED"
 DEFAULT_CERTIFICATES = "certificates"
 DEFAULT_PROOFS = "proofs"
 
-_SKIPPED = object()
+def check_member(path: str, skip_unknown: bool = False):
+    """Check one file of an audited folder; a picklable outcome for worker processes:
+    ``("ok", statement)``, ``("skipped", format)`` or ``("error", exit code, message)``."""
+    try:
+        document = checker.read_json(path)
+        if skip_unknown and not (isinstance(document, dict)
+                                 and document.get("format") in list(checker.VERSIONS)):
+            return ("skipped", document.get("format") if isinstance(document, dict) else None)
+        return ("ok", checker.check_document(document, path, os.path.dirname(path))[1])
+    except checker.CheckError as error:
+        return ("error", error.exit_code, str(error))
 
 
-def audit(paths, skip_unknown: bool = False, require_manifest: bool = False) -> list[tuple[str, str, str]]:
+def _check_members(paths: list[str], skip_unknown: bool, workers: int):
+    """Outcomes of :func:`check_member` in order; two or more worker processes
+    share the work when there are many files (each file is checked independently)."""
+    if workers > 1 and len(paths) >= 64 and "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.starmap(check_member, [(p, skip_unknown) for p in paths],
+                                chunksize=max(1, len(paths) // (4 * workers)))
+    return [check_member(p, skip_unknown) for p in paths]
+
+
+def audit(paths, skip_unknown: bool = False, require_manifest: bool = False,
+          workers: int | None = None) -> list[tuple[str, str, str]]:
     """Check files and folders (recursively) with the trusted checker.
 
     Returns ``[(path, status, detail)]`` with status ``ok``, ``not proven``,
@@ -36,8 +58,10 @@ def audit(paths, skip_unknown: bool = False, require_manifest: bool = False) -> 
     matching targets); a root folder with a ``manifest.json`` (required with
     ``require_manifest``) gets a manifest entry, which also requires every
     ``.json`` file and symbolic link below the root to be listed. Symbolic
-    links are never followed: each one is reported malformed.
+    links are never followed: each one is reported malformed. ``workers``
+    (default: the number of CPUs, at most 2) processes check the files.
     """
+    workers = min(2, os.cpu_count() or 1) if workers is None else workers
     results = []
 
     def record(path, action):
@@ -46,38 +70,39 @@ def audit(paths, skip_unknown: bool = False, require_manifest: bool = False) -> 
         except checker.CheckError as error:
             results.append((path, "malformed" if error.exit_code == 2 else "not proven", str(error)))
             return None
-        if isinstance(value, tuple) and value and value[0] is _SKIPPED:
-            results.append((path, "skipped", f"{path}: format {value[1]!r} is not one the checker "
-                                             f"knows ({', '.join(sorted(checker.VERSIONS))}); skipped"))
-            return _SKIPPED
         results.append((path, "ok", ""))
         return value
-
-    def check_member(path):
-        document = checker.read_json(path)
-        if skip_unknown and not (isinstance(document, dict)
-                                 and document.get("format") in list(checker.VERSIONS)):
-            return (_SKIPPED, document.get("format") if isinstance(document, dict) else None)
-        return checker.check_document(document, path, os.path.dirname(path))[1]
 
     for root in paths:
         if not os.path.isdir(root) or os.path.islink(root):
             record(root, lambda: checker.check_file(root))
             continue
-        manifest, found = os.path.join(root, "manifest.json"), set()
+        manifest, found, members = os.path.join(root, "manifest.json"), set(), []
         for folder, subfolders, names in os.walk(root):
             subfolders.sort()
-            proven, present = {}, set()
             for name in sorted(subfolders + names):
                 path = os.path.join(folder, name)
                 if os.path.islink(path) or (name.endswith(".json") and path != manifest):
                     found.add(os.path.relpath(path, root).replace(os.sep, "/"))
-                    statement = record(path, lambda: check_member(path))
-                    if isinstance(statement, dict):
-                        proven[name] = statement
-                    if statement is not _SKIPPED and not isinstance(statement, set):
-                        present.add(name)
-            if proven or present:
+                    members.append((folder, name, path))
+        outcomes = _check_members([path for _, _, path in members], skip_unknown, workers)
+        by_folder: dict[str, tuple[dict, set]] = {}
+        for (folder, name, path), outcome in zip(members, outcomes):
+            proven, present = by_folder.setdefault(folder, ({}, set()))
+            if outcome[0] == "skipped":
+                results.append((path, "skipped", f"{path}: format {outcome[1]!r} is not one the checker "
+                                                 f"knows ({', '.join(sorted(checker.VERSIONS))}); skipped"))
+                continue
+            if outcome[0] == "error":
+                results.append((path, "malformed" if outcome[1] == 2 else "not proven", outcome[2]))
+            else:
+                results.append((path, "ok", ""))
+            if isinstance(outcome[-1], dict):
+                proven[name] = outcome[-1]
+            if not isinstance(outcome[-1], set):  # a nested manifest is not a pair's certificate
+                present.add(name)
+        for folder, (proven, present) in by_folder.items():
+            if present:
                 where = os.path.join(folder, "")
                 record(where + " (coverage of the 256 pairs)",
                        lambda: checker.check_coverage(proven, present, where))

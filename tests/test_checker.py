@@ -429,3 +429,16 @@ def test_committed_files_validate_against_the_schema():
         validator.validate(json.loads(path.read_text()))
     bad = json.loads((FIXTURES / "malformed" / "unknown-field.json").read_text())
     assert not validator.is_valid(bad)
+
+
+@needs_committed
+def test_parallel_and_serial_audit_agree(tmp_path):
+    from certify.commands_audit import audit
+    copy = tmp_path / "lemma11"
+    shutil.copytree(LEMMA11, copy)
+    (copy / "u0000-x0001.json").write_text("[")
+    (copy / "u0011-x0000.json").unlink()
+    serial = audit([str(copy)], workers=1)
+    parallel = audit([str(copy)], workers=2)
+    assert serial == parallel
+    assert [status for _, status, _ in serial].count("ok") == 254
