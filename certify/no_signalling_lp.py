@@ -69,7 +69,7 @@ def tie_breaking_weights(count: int) -> tuple[Fraction, ...]:
     and break any remaining tie lexicographically (z_0 first).
 
     >>> tie_breaking_weights(3)
-    (Fraction(1000, 1), Fraction(1909, 1), Fraction(1809, 1))
+    (Fraction(1000, 1), Fraction(1856, 1), Fraction(1703, 1))
     """
     return tuple(Fraction(1000 + (7919 * k) % 1009) for k in range(count))
 

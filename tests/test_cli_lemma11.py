@@ -1,0 +1,59 @@
+"""Command line of the engine: optimum output shape and errors."""
+
+import json
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from certify.cli import main
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "certify", *args], cwd=REPOSITORY,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_optimum_all_pairs_json():
+    result = run("optimum", "--bell-value", "1/10", "--json")
+    assert result.returncode == 0, result.stderr
+    table = json.loads(result.stdout)
+    assert table["bell_value"] == "1/10"
+    assert len(table["optima"]) == 256
+    assert table["optima"]["0001|1000"] == "11/30"  # (1 + 1/10)/3
+    assert table["optima"]["0000|0000"] == "67/200"  # 3/10 + (7/20)(1/10)
+    assert table["optima"]["0001|0000"] == "1/20"  # (1/2)(1/10)
+    assert all(Fraction(v) <= Fraction(1 + 2 * Fraction(1, 10), 3) for v in table["optima"].values())
+
+
+def test_optimum_one_pair_with_certificates(capsys):
+    assert main(["optimum", "--bell-value", "0.1", "--setting", "0001", "--outcome", "1000",
+                 "--with-certificates", "--json"]) == 0
+    table = json.loads(capsys.readouterr().out)
+    assert list(table["optima"]) == ["0001|1000"]
+    certificate = table["certificates"]["0001|1000"]
+    assert certificate["inequality"]["slope"] == "1/3"
+    assert certificate["witness"]
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--bell-value", "-1"], "non-negative exact number"),
+    (["--bell-value", "abc"], "non-negative exact number"),
+    (["--bell-value", "1/0"], "non-negative exact number"),
+    (["--bell-value", "1", "--setting", "0001"], "together"),
+    (["--bell-value", "1", "--setting", "0002", "--outcome", "0000"], "setting"),
+])
+def test_optimum_bad_input_exit_2_without_traceback(args, message):
+    result = run("optimum", *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_regenerate_unknown_part_is_rejected():
+    result = run("regenerate", "--only", "nonsense", "--out", "/tmp/unused")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
