@@ -38,7 +38,7 @@ import stat
 import sys
 from fractions import Fraction
 from functools import lru_cache
-from itertools import accumulate, product
+from itertools import product
 from math import gcd, lcm
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # 64 MiB
@@ -52,7 +52,8 @@ PAPER_CLAIM = (Fraction(1, 3), Fraction(2, 3))  # (constant, slope) of eq. (42)
 _RATIONAL = re.compile(r"(-?)(0|[1-9][0-9]*)(?:/([1-9][0-9]*))?")
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 _SAFE_PATH = re.compile(r"[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*")
-_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_NOT_BRACKETS = bytes(c for c in range(256) if c not in b"[]{}")
+_INNERMOST_PAIRS = re.compile(rb"\[\]|\{\}")
 _PARSED = {}  # canonical rational strings seen (and fully checked) before -> (p, q)
 
 
@@ -110,12 +111,18 @@ def loads_strict(text, where):
     run = re.search("[0-9]{%d}" % (MAX_DIGITS + 1), text)
     if run:
         raise Malformed(f"{where}: a digit run at character {run.start()} is longer than {MAX_DIGITS} digits")
-    outside_strings = _STRING.sub("", text)
+    # Without backslashes no quote is escaped, so every other piece lies outside strings.
+    outside_strings = "".join(text.split('"')[::2]) if "\\" not in text else _STRING.sub("", text)
     if re.search(r"-0(?![.0-9eE])", outside_strings):
         raise Malformed(f"{where}: integer -0 is not canonical")
-    brackets = re.sub(r"[^\[\]{}]+", "", outside_strings)
-    if brackets and max(accumulate(map(_DEPTH_STEP.__getitem__, brackets))) > MAX_DEPTH:
-        raise Malformed(f"{where}: JSON nested deeper than {MAX_DEPTH} levels")
+    brackets = outside_strings.encode().translate(None, _NOT_BRACKETS)
+    for _ in range(MAX_DEPTH):  # each pass removes exactly one level of innermost pairs
+        brackets, previous = _INNERMOST_PAIRS.sub(b"", brackets), brackets
+        if brackets == previous:
+            break  # empty, or unbalanced: json.loads below reports it
+    else:
+        if brackets:
+            raise Malformed(f"{where}: JSON nested deeper than {MAX_DEPTH} levels")
 
     def no_duplicates(pairs):
         if len({key for key, _ in pairs}) != len(pairs):
