@@ -233,3 +233,39 @@ def test_mutations_agree_with_the_builder_reference(seed, which):
     ours, reference = checker_verdict(mutant), reference_verdict(mutant)
     assert not reference.startswith("crash"), f"{description}: reference {reference}"
     assert (ours == "ok") == (reference == "ok"), f"{description}: checker {ours}, reference {reference}"
+
+
+@settings(max_examples=150, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), edits=st.integers(1, 4))
+def test_text_level_edits_never_crash(seed, edits):
+    """Random byte edits of a valid file: the checker answers, or raises CheckError."""
+    rng = random.Random(seed)
+    data = bytearray(VALID[seed % len(VALID)].read_bytes())
+    for _ in range(edits):
+        position = rng.randrange(len(data))
+        action = rng.randrange(3)
+        byte = rng.choice(b'0123456789-+./eE"[]{}:, \\\x00\xff')
+        if action == 0:
+            data[position] = byte
+        elif action == 1:
+            data.insert(position, byte)
+        else:
+            del data[position]
+    try:
+        text = bytes(data).decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    try:
+        checker.check_document(checker.loads_strict(text, "edited.json"), "edited.json")
+    except checker.CheckError:
+        pass
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(text=st.text(alphabet='[]{}",:0123456789-+.eE \\nultrasfNaIy/', max_size=300))
+def test_arbitrary_json_like_text_never_crashes(text):
+    try:
+        checker.check_document(checker.loads_strict(text, "t.json"), "t.json")
+    except checker.CheckError:
+        pass
