@@ -231,3 +231,23 @@ def test_viprchk_accepts_the_exported_files(exported):
         result = subprocess.run([VIPRCHK, path], capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, result.stdout[-1500:] + result.stderr[-1500:]
         assert "Successfully verified optimal value range" in result.stdout
+
+
+def test_export_command_line(tmp_path):
+    import sys
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-m", "certify", "export", "--vipr", str(tmp_path / "out"),
+         "--certificates", str(VALID[0].parent), "--json"],
+        capture_output=True, text=True, cwd=root, env=dict(os.environ, PYTHONPATH=str(root)), timeout=120)
+    assert result.returncode == 0, result.stderr
+    written = json.loads(result.stdout)["written"]
+    assert len(written) == len(os.listdir(tmp_path / "out")) >= 3 * len(VALID)
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "u0000-x0000.json").write_text('{"format": ')
+    result = subprocess.run(
+        [sys.executable, "-m", "certify", "export", "--vipr", str(tmp_path / "out2"),
+         "--certificates", str(broken)],
+        capture_output=True, text=True, cwd=root, env=dict(os.environ, PYTHONPATH=str(root)), timeout=120)
+    assert result.returncode == 2 and "not valid JSON" in result.stderr and "Traceback" not in result.stderr

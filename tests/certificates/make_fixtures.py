@@ -179,6 +179,10 @@ def main() -> None:
         _write("invalid", name, variant)
     for name, content in malformed_texts(text, document).items():
         _write("malformed", name, content)
+    # A symbolic link to a valid file: refused because it is a link (git stores links).
+    link = os.path.join(HERE, "malformed", "symbolic-link.json")
+    if not os.path.islink(link):
+        os.symlink(os.path.join("..", "valid", os.path.basename(BASE)), link)
 
 
 if __name__ == "__main__":
