@@ -41,9 +41,12 @@ def _check_members(paths: list[str], skip_unknown: bool, workers: int):
     """Outcomes of :func:`check_member` in order; two or more worker processes
     share the work when there are many files (each file is checked independently)."""
     if workers > 1 and len(paths) >= 64 and "fork" in multiprocessing.get_all_start_methods():
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.starmap(check_member, [(p, skip_unknown) for p in paths],
-                                chunksize=max(1, len(paths) // (4 * workers)))
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                return pool.starmap(check_member, [(p, skip_unknown) for p in paths],
+                                    chunksize=max(1, len(paths) // (4 * workers)))
+        except (OSError, ImportError):  # no semaphores or processes here: check serially
+            pass
     return [check_member(p, skip_unknown) for p in paths]
 
 
