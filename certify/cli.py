@@ -21,6 +21,7 @@ __all__ = ["main", "build_parser"]
 
 COMMAND_MODULES = (
     "certify.commands_lemma11",
+    "certify.commands_audit",
     "certify.commands_simulate",
     "certify.commands_params",
 )
