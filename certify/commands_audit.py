@@ -14,15 +14,18 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import sys
 
 from certify import checker
 
 __all__ = ["add_parser", "audit", "run_audit", "run_check", "run_show", "run_export", "exit_code_of"]
 
-STATUS_LABEL = {"ok": "OK", "not proven": "NOT PROVEN", "malformed": "MALFORMED", "skipped": "SKIPPED"}
+STATUS_LABEL = {"ok": "OK", "not proven": "NOT PROVEN", "malformed": "MALFORMED", "skipped": "SKIPPED",
+                "not audited": "NOT AUDITED"}
 DEFAULT_CERTIFICATES = "certificates"
 DEFAULT_PROOFS = "proofs"
+_PAIR_FILE = re.compile(r"u[0-9]+-x[0-9]+\.json")
 
 def check_member(path: str, skip_unknown: bool = False):
     """Check one file of an audited folder; a picklable outcome for worker processes:
@@ -98,12 +101,15 @@ def audit(paths, skip_unknown: bool = False, require_manifest: bool = False,
                 continue
             if outcome[0] == "error":
                 results.append((path, "malformed" if outcome[1] == 2 else "not proven", outcome[2]))
+            elif isinstance(outcome[1], str) and outcome[1].startswith(checker.NOT_AUDITED):
+                # A proof record whose claim has no algebra the checker can redo: said plainly.
+                results.append((path, "not audited", f"{path}: {outcome[1]}"))
             else:
                 results.append((path, "ok", ""))
             if isinstance(outcome[-1], dict):
                 proven[name] = outcome[-1]
-            if not isinstance(outcome[-1], set):  # a nested manifest is not a pair's certificate
-                present.add(name)
+            if isinstance(outcome[-1], dict) or (outcome[0] == "error" and _PAIR_FILE.fullmatch(name)):
+                present.add(name)  # an output-bound certificate (manifests and proof records are not)
         for folder, (proven, present) in by_folder.items():
             if present:
                 where = os.path.join(folder, "")
@@ -147,7 +153,8 @@ def _report(results, command: str, as_json: bool) -> int:
     for path, status, _ in results:
         print(f"{STATUS_LABEL[status]:<11} {path}")
     print(f"{command}: {len(results)} entries: {counts['ok']} ok, {counts['not proven']} not proven, "
-          f"{counts['malformed']} malformed, {counts['skipped']} skipped -> exit {code}")
+          f"{counts['malformed']} malformed, {counts['skipped']} skipped, "
+          f"{counts['not audited']} not independently audited -> exit {code}")
     return code
 
 
