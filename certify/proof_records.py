@@ -19,11 +19,11 @@ record's ``variables`` in order, coefficient as a canonical rational string).
 from __future__ import annotations
 
 import json
-import os
-import re
-import tempfile
 from fractions import Fraction
 from pathlib import Path
+
+from certify import checker
+from certify.jsonio import write_atomic
 
 __all__ = ["write_proof_records", "build_proof_records", "check_algebra_step",
            "RECORD_FORMAT", "RECORD_VERSION", "AUDIT_EPSILONS"]
@@ -31,114 +31,20 @@ __all__ = ["write_proof_records", "build_proof_records", "check_algebra_step",
 RECORD_FORMAT = "certify/proof-record"
 RECORD_VERSION = 1
 AUDIT_EPSILONS = ("0", "1/10", "1/4")
-_RATIONAL = re.compile(r"^(0|-?[1-9][0-9]*)(/[1-9][0-9]*)?$")
-
-
-# --------------------------------------------------------------------------------------------
-# standard-library recheck of algebra steps
-# --------------------------------------------------------------------------------------------
-
-def _rational(text) -> Fraction:
-    if not isinstance(text, str) or not _RATIONAL.match(text):
-        raise ValueError(f"expected a canonical rational string, got {text!r}")
-    value = Fraction(text)
-    if str(value) != text:
-        raise ValueError(f"rational {text!r} is not in lowest terms")
-    return value
-
-
-def _polynomial(terms, arity: int) -> dict:
-    if not isinstance(terms, list):
-        raise ValueError(f"polynomial must be a list of terms, got {type(terms).__name__}")
-    result: dict = {}
-    for term in terms:
-        if (not isinstance(term, list) or len(term) != 2 or not isinstance(term[0], list)
-                or len(term[0]) != arity
-                or not all(isinstance(e, int) and not isinstance(e, bool) and 0 <= e <= 64
-                           for e in term[0])):
-            raise ValueError(f"term must be [[{arity} exponents 0..64], 'coefficient'], got {term!r}")
-        key = tuple(term[0])
-        result[key] = result.get(key, Fraction(0)) + _rational(term[1])
-    return {k: v for k, v in result.items() if v != 0}
-
-
-def _multiply(left: dict, right: dict) -> dict:
-    product: dict = {}
-    for ka, va in left.items():
-        for kb, vb in right.items():
-            key = tuple(a + b for a, b in zip(ka, kb))
-            product[key] = product.get(key, Fraction(0)) + va * vb
-    return {k: v for k, v in product.items() if v != 0}
-
-
-def _evaluate(polynomial: dict, values: list) -> Fraction:
-    total = Fraction(0)
-    for exponents, coefficient in polynomial.items():
-        term = coefficient
-        for value, exponent in zip(values, exponents):
-            term *= value ** exponent
-        total += term
-    return total
 
 
 def check_algebra_step(step: dict) -> bool:
-    """Recheck one algebra step with fractions only; True if it holds, ValueError if malformed.
-
-    Kinds:
-
-    * ``polynomial-identity``: ``lhs == sum_t coefficient_t * prod(factors_t)``;
-    * ``polynomial-nonnegative``: every coefficient >= 0 and (``strict``) some
-      monomial only in ``positive_variables`` has a positive coefficient, so the
-      polynomial is >= 0 (> 0) when ``positive_variables`` > 0 and the others >= 0;
-    * ``polynomial-evaluation``: ``polynomial(values) == expected``;
-    * ``rational-inequality``: ``polynomial(values) relation bound`` with
-      relation one of ``<``, ``<=``, ``>``, ``>=``.
+    """Recheck one algebra step with fractions only (the trusted checker's code,
+    :func:`certify.checker.check_algebra_step`); ValueError if malformed.
 
     >>> check_algebra_step({"kind": "polynomial-evaluation", "variables": ["s"],
     ...     "polynomial": [[[8], "1/2"]], "values": ["2/5"], "expected": "128/390625"})
     True
     """
-    variables = step.get("variables")
-    if not isinstance(variables, list) or not all(isinstance(v, str) for v in variables):
-        raise ValueError("step.variables must be a list of names")
-    arity = len(variables)
-    kind = step.get("kind")
-    if kind == "polynomial-identity":
-        lhs = _polynomial(step["lhs"], arity)
-        total: dict = {}
-        for term in step["rhs"]:
-            product = {tuple([0] * arity): _rational(term["coefficient"])}
-            for factor in term["factors"]:
-                product = _multiply(product, _polynomial(factor, arity))
-            for key, value in product.items():
-                total[key] = total.get(key, Fraction(0)) + value
-        total = {k: v for k, v in total.items() if v != 0}
-        return lhs == total
-    if kind == "polynomial-nonnegative":
-        polynomial = _polynomial(step["polynomial"], arity)
-        positive = set(step.get("positive_variables", []))
-        if not positive <= set(variables) or not set(step.get("nonnegative_variables", [])) | positive == set(variables):
-            raise ValueError("every variable must be declared positive or non-negative")
-        if any(value < 0 for value in polynomial.values()):
-            return False
-        if not step.get("strict", False):
-            return True
-        return any(value > 0 and all(e == 0 or variables[i] in positive for i, e in enumerate(key))
-                   for key, value in polynomial.items())
-    if kind in ("polynomial-evaluation", "rational-inequality"):
-        values = [_rational(v) for v in step["values"]]
-        if len(values) != arity:
-            raise ValueError("step.values must give one value per variable")
-        value = _evaluate(_polynomial(step["polynomial"], arity), values)
-        if kind == "polynomial-evaluation":
-            return value == _rational(step["expected"])
-        bound = _rational(step["bound"])
-        relation = step["relation"]
-        if relation not in ("<", "<=", ">", ">="):
-            raise ValueError(f"relation must be <, <=, > or >=, got {relation!r}")
-        return {"<": value < bound, "<=": value <= bound,
-                ">": value > bound, ">=": value >= bound}[relation]
-    raise ValueError(f"unknown algebra step kind {kind!r}")
+    try:
+        return checker.check_algebra_step(step)
+    except checker.Malformed as error:
+        raise ValueError(str(error)) from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -307,12 +213,6 @@ def build_proof_records(value_functions=None) -> dict[str, dict]:
     return records
 
 
-def _ordinary_file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def write_proof_records(root: Path, *, certificates_dir: Path | None = None) -> list[Path]:
     """Write every proof record under ``root`` (the ``proofs/`` folder), deterministically.
 
@@ -331,17 +231,6 @@ def write_proof_records(root: Path, *, certificates_dir: Path | None = None) -> 
     written = []
     for relative, record in sorted(build_proof_records(value_functions).items()):
         path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-            os.chmod(temporary, _ordinary_file_mode())  # mkstemp creates 0600
-            os.replace(temporary, path)
-        except BaseException:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-            raise
+        write_atomic(path, json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
         written.append(path)
     return written

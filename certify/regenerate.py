@@ -23,12 +23,11 @@ from certify.bell_expression import paper_bell_expression
 from certify.certificate import file_name
 from certify.errors import InputError
 from certify.jsonio import dumps, write_atomic, write_manifest
-from certify.output_bound import PairCertifier
 from certify.progress import Progress
 
 __all__ = ["PARTS", "regenerate", "build_lemma11", "provenance"]
 
-_WORKER: PairCertifier | None = None
+_WORKER = None  # the PairCertifier shared with forked workers
 
 
 def provenance() -> dict:
@@ -47,6 +46,8 @@ def _document_text(target: int) -> tuple[int, str]:
 def build_lemma11(folder: Path, workers: int = 2, progress: Callable[[int, int], None] | None = None) -> int:
     """Write the 256 Lemma-11 certificates into ``folder``; returns the count."""
     global _WORKER
+    from certify.output_bound import PairCertifier  # heavy (HiGHS, FLINT): imported when used
+
     expression = paper_bell_expression()
     certifier = PairCertifier(expression)
     certifier.solve_representatives()
@@ -93,6 +94,7 @@ def regenerate(root: Path, only: Sequence[str] | None = None, workers: int = 2,
 
     Returns a summary ``{"parts": {name: count}, "proofs": [paths]}``.
     """
+    from certify.proof_records import write_proof_records
     from certify.reports import write_proofs
 
     root = Path(root)
@@ -112,6 +114,7 @@ def regenerate(root: Path, only: Sequence[str] | None = None, workers: int = 2,
             _replace_folder(staging / "certificates" / name, root / "certificates" / name)
         write_manifest(root / "certificates", provenance())
         written = write_proofs(staging / "proofs", root / "certificates")
+        written += write_proof_records(staging / "proofs", certificates_dir=root / "certificates")
         _replace_folder(staging / "proofs", root / "proofs")
         summary["proofs"] = [str(Path("proofs") / p.relative_to(staging / "proofs")) for p in written]
     finally:
