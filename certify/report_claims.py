@@ -59,6 +59,12 @@ def _record_files(context: ReportContext, names: list[str]) -> list[tuple[str, s
     return files
 
 
+def _audit_command(records: list[tuple[str, str]]) -> str:
+    """``certify audit`` of the proof records a page rests on and of the Lemma 11 certificates
+    (the certified versions use the value functions)."""
+    return "certify audit " + " ".join([path for path, _ in records] + ["certificates/lemma11"])
+
+
 def _not_yet(key: str, title: str, page: str, statement: str, missing: str) -> ClaimReport:
     return ClaimReport(
         key=key, title=title, page=page, paper_statement=statement, status="not yet checked",
@@ -113,15 +119,15 @@ def lemma10_claim(context: ReportContext) -> ClaimReport:
         "## Exact values (protocol δ chosen so that the B·P bound is 1/10, 1/2, 1)",
         "", *rows, "",
     ])
-    files = _record_files(context, ["lemma10-chain.json"]) + [
-        ("certificates/manifest.json", _sha(context, "certificates/manifest.json"))]
+    records = _record_files(context, ["lemma10-chain.json", "lemma10-certified.json"])
+    files = records + [("certificates/manifest.json", _sha(context, "certificates/manifest.json"))]
     return ClaimReport(
         key="lemma10", title="Lemma 10", page="lemma10.md", paper_statement=LEMMA10_STATEMENT,
         status=status, status_reason=("the chain (39)→(40)→(38) is proved symbolically for all "
                                       "ε ∈ [0, 1/2), δ ≥ 0" + ("; the certified value functions give a "
                                                                "strictly smaller bound" if strictly_better else "")),
         proved_statement=proved, files=tuple(files),
-        recheck=("certify report --claim lemma10", "certify audit certificates/lemma11",
+        recheck=("certify report --claim lemma10", _audit_command(records),
                  "certify params --epsilon 1/10 --json"),
         body=body, summary="P(x*|u*) ≤ (1/3)(1 + 2δ/(1/2−ε)^4): proved; sharper via the certified v")
 
@@ -194,19 +200,21 @@ def theorem_claim(context: ReportContext, number: int) -> ClaimReport:
         "eq. (94)) works for large n (`certify.parameters.proof_delta_sup`): twice the bound that "
         f"({equation}) states (see the [errata](errata.md)).", "",
         "## Steps", "", steps, "",
+        "The certified region (b*) is the same for eqs. (111) and (180); its proof record is "
+        "`proofs/params/theorem20-region-certified.json` for both theorems.", "",
         "## Finite size", "",
         "`certify params --epsilon E --delta D --json` follows the proof's chain with explicit "
         "constants (interval arithmetic, `certify.finite_size`); those numbers depend on readings of "
         "eqs. (90), (121)" + (", (198)" if number == 27 else "") + " listed on the errata page.", "",
     ])
     record = "theorem20-region-paper.json" if number == 20 else "theorem27-region-paper.json"
-    files = _record_files(context, [record, "theorem20-region-certified.json"]) + [
-        ("certificates/manifest.json", _sha(context, "certificates/manifest.json"))]
+    records = _record_files(context, [record, "theorem20-region-certified.json"])
+    files = records + [("certificates/manifest.json", _sha(context, "certificates/manifest.json"))]
     return ClaimReport(
         key=key, title=f"Theorem {number}", page=page, paper_statement=statement,
         status=condition_status, status_reason=condition_reason + f"; the conclusion: {asymptotic_reason}",
         proved_statement=proved, files=tuple(files),
-        recheck=(f"certify report --claim {key}", "certify audit certificates/lemma11",
+        recheck=(f"certify report --claim {key}", _audit_command(records),
                  "certify params --epsilon 1/10 --json"), body=body,
         summary=f"condition ({equation}) ⇔ δ < (1/2−ε)^8/2; certified: δ < (1/2−ε)^8·{b_star}^2/2",
         parts=((f"condition ({equation})", condition_status, condition_reason),
