@@ -60,7 +60,7 @@ def errata(context: ReportContext) -> list[Erratum]:
         "Section II B, eqs. (5), (8)-(10)", "confirmed",
         "The quantum box reaches the algebraic limit B·P = 0; the local bound is 2",
         f"Exact box of |Ψ⟩ (`certify.quantum_box`): B·P = {bell}, no-signalling: "
-        f"{context.system.contains(box)}; minimum over the {local_strategy_count()} deterministic local strategies: {local}. "
+        f"{'yes' if context.system.contains(box) else 'NO'}; minimum over the {local_strategy_count()} deterministic local strategies: {local}. "
         "See [the quantum box page](quantum-box.md)."))
     entries.append(Erratum(
         "Section II B, last paragraph; Lemma 11 (text after eq. (41))", "disagrees",

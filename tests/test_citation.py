@@ -90,3 +90,18 @@ def test_cli_prints_the_identifier_as_text_and_json():
     document = json.loads(as_json.stdout)
     assert document["identifier"] == text.stdout.strip()
     assert document["bibtex"].startswith("@misc{certify_")
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None or shutil.which("bibtex") is None,
+                    reason="pdflatex/bibtex not installed (Debian: texlive-latex-base)")
+def test_bibtex_entry_is_accepted_by_bibtex(tmp_path):
+    shutil.copy(REPOSITORY / "proofs" / "citation.bib", tmp_path / "citation.bib")
+    key = (REPOSITORY / "proofs" / "citation.bib").read_text().split("{", 1)[1].split(",", 1)[0]
+    (tmp_path / "paper.tex").write_text("\\documentclass{article}\\begin{document}\\cite{" + key + "}"
+                                        "\\bibliographystyle{plain}\\bibliography{citation}\\end{document}\n")
+    for command in (["pdflatex", "-interaction=nonstopmode", "paper.tex"], ["bibtex", "paper"],
+                    ["pdflatex", "-interaction=nonstopmode", "paper.tex"]):
+        result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stdout[-2000:]
+    assert "Warning" not in (tmp_path / "paper.blg").read_text()
+    assert "certify-sha256" in (tmp_path / "paper.bbl").read_text()
