@@ -90,11 +90,12 @@ def _replace_folder(new: Path, old: Path) -> None:
 
 def regenerate(root: Path, only: Sequence[str] | None = None, workers: int = 2,
                show_progress: bool = True) -> dict:
-    """Rebuild ``root/certificates`` (the selected parts) and ``root/proofs``.
+    """Rebuild ``root/certificates`` (the selected parts) and ``root/proofs``, and
+    refresh the citation metadata (``root/CITATION.cff``, ``root/.zenodo.json``).
 
     Returns a summary ``{"parts": {name: count}, "proofs": [paths]}``.
     """
-    from certify.proof_records import write_proof_records
+    from certify.citation import write_citation_metadata
     from certify.reports import write_proofs
 
     root = Path(root)
@@ -114,8 +115,8 @@ def regenerate(root: Path, only: Sequence[str] | None = None, workers: int = 2,
             _replace_folder(staging / "certificates" / name, root / "certificates" / name)
         write_manifest(root / "certificates", provenance())
         written = write_proofs(staging / "proofs", root / "certificates")
-        written += write_proof_records(staging / "proofs", certificates_dir=root / "certificates")
         _replace_folder(staging / "proofs", root / "proofs")
+        write_citation_metadata(root)  # CITATION.cff and .zenodo.json carry the set identifier
         summary["proofs"] = [str(Path("proofs") / p.relative_to(staging / "proofs")) for p in written]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
