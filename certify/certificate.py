@@ -319,7 +319,8 @@ def verify_document(document, expected_expression: BellExpression | None = None)
     _require(expression_spec["direction"] == "minimise", "$.expression.direction: expected 'minimise'")
     coefficients = _sparse(expression_spec["coefficients"], size, "$.expression.coefficients")
     if expected_expression is None:
-        _require(name in BUILTIN_EXPRESSIONS, f"$.expression.name: unknown built-in expression {name!r}")
+        _require(isinstance(name, str) and name in BUILTIN_EXPRESSIONS,
+                 f"$.expression.name: unknown built-in expression {name!r}")
         expected_expression = _builtin_expression(name)
     _require(name == expected_expression.name, f"$.expression.name: expected {expected_expression.name!r}")
     _require(scenario == expected_expression.scenario, "$.scenario: does not match the named expression")

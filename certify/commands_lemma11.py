@@ -13,7 +13,6 @@ from certify.bell_expression import paper_bell_expression
 from certify.certificate import verify_optimum
 from certify.errors import InputError
 from certify.jsonio import rational, sparse
-from certify.output_bound import PairCertifier
 from certify.progress import Progress
 from certify.regenerate import PARTS, regenerate
 
@@ -49,6 +48,8 @@ def optimum_table(bell_value: Fraction, setting: str | None = None, outcome: str
                   with_certificates: bool = False, show_progress: bool = False) -> dict:
     """Exact ``max P(x*|u*) s.t. B.P <= bell_value`` for all (or one) pairs,
     each checked by its dual line and witness box before it is returned."""
+    from certify.output_bound import PairCertifier  # heavy (HiGHS, FLINT): imported when used
+
     expression = paper_bell_expression()
     scenario = expression.scenario
     if (setting is None) != (outcome is None):

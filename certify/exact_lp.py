@@ -34,13 +34,15 @@ from typing import Sequence
 
 import flint
 
+from certify.errors import ClaimNotProven
 from certify.exact_linear_algebra import to_fmpq, to_fraction
 
 __all__ = ["StandardFormLP", "ExactOptimum", "ExactLPError", "maximise", "lexicographic_minimum"]
 
 
-class ExactLPError(RuntimeError):
-    """The exact stage could not establish an optimum (infeasible or unbounded LP)."""
+class ExactLPError(ClaimNotProven):
+    """The exact stage could not establish an optimum (infeasible or unbounded LP):
+    whatever claim needed it is not proven (exit code 1)."""
 
 
 @dataclass(frozen=True)

@@ -17,19 +17,21 @@ import shutil
 import tempfile
 from importlib import metadata
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from certify import __version__
 from certify.bell_expression import paper_bell_expression
 from certify.certificate import file_name
 from certify.errors import InputError
 from certify.jsonio import dumps, write_atomic, write_manifest
-from certify.output_bound import PairCertificates, PairCertifier, solve_pair
 from certify.progress import Progress
+
+if TYPE_CHECKING:  # heavy (HiGHS, FLINT): imported at run time only where used
+    from certify.output_bound import PairCertificates, PairCertifier
 
 __all__ = ["PARTS", "regenerate", "build_lemma11", "provenance"]
 
-_WORKER: PairCertifier | None = None
+_WORKER = None  # the PairCertifier shared with forked workers
 
 
 def provenance() -> dict:
@@ -46,6 +48,8 @@ def _document_text(target: int) -> tuple[int, str]:
 
 
 def _solve_representative(representative: int) -> tuple[str, int, PairCertificates]:
+    from certify.output_bound import solve_pair
+
     assert _WORKER is not None
     return "solved", representative, solve_pair(_WORKER.lp, representative)
 
@@ -96,6 +100,8 @@ def _build_in_pool(certifier: PairCertifier, workers: int, write: Callable[[int,
 def build_lemma11(folder: Path, workers: int = 2, progress: Callable[[int, int], None] | None = None) -> int:
     """Write the 256 Lemma-11 certificates into ``folder``; returns the count."""
     global _WORKER
+    from certify.output_bound import PairCertifier  # heavy (HiGHS, FLINT): imported when used
+
     expression = paper_bell_expression()
     certifier = PairCertifier(expression)
     folder.mkdir(parents=True, exist_ok=True)
@@ -139,10 +145,12 @@ def _replace_folder(new: Path, old: Path) -> None:
 
 def regenerate(root: Path, only: Sequence[str] | None = None, workers: int = 2,
                show_progress: bool = True) -> dict:
-    """Rebuild ``root/certificates`` (the selected parts) and ``root/proofs``.
+    """Rebuild ``root/certificates`` (the selected parts) and ``root/proofs``, and
+    refresh the citation metadata (``root/CITATION.cff``, ``root/.zenodo.json``).
 
     Returns a summary ``{"parts": {name: count}, "proofs": [paths]}``.
     """
+    from certify.citation import write_citation_metadata
     from certify.reports import write_proofs
 
     root = Path(root)
@@ -163,6 +171,7 @@ def regenerate(root: Path, only: Sequence[str] | None = None, workers: int = 2,
         write_manifest(root / "certificates", provenance())
         written = write_proofs(staging / "proofs", root / "certificates")
         _replace_folder(staging / "proofs", root / "proofs")
+        write_citation_metadata(root)  # CITATION.cff and .zenodo.json carry the set identifier
         summary["proofs"] = [str(Path("proofs") / p.relative_to(staging / "proofs")) for p in written]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
