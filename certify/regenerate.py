@@ -29,7 +29,7 @@ from certify.progress import Progress
 if TYPE_CHECKING:  # heavy (HiGHS, FLINT): imported at run time only where used
     from certify.output_bound import PairCertificates, PairCertifier
 
-__all__ = ["PARTS", "regenerate", "build_lemma11", "provenance"]
+__all__ = ["PARTS", "PROOFS_PART", "part_names", "regenerate", "build_lemma11", "provenance"]
 
 _WORKER = None  # the PairCertifier shared with forked workers
 
@@ -129,6 +129,12 @@ def build_lemma11(folder: Path, workers: int = 2, progress: Callable[[int, int],
 
 
 PARTS: dict[str, Callable[..., int]] = {"lemma11": build_lemma11}
+PROOFS_PART = "proofs"  # proofs/ and the citation metadata, generated from certificates/
+
+
+def part_names() -> list[str]:
+    """What ``--only`` accepts: the certificate parts, then ``proofs``."""
+    return sorted(PARTS) + [PROOFS_PART]
 
 
 def _replace_folder(new: Path, old: Path) -> None:
@@ -145,34 +151,38 @@ def _replace_folder(new: Path, old: Path) -> None:
 
 def regenerate(root: Path, only: Sequence[str] | None = None, workers: int = 2,
                show_progress: bool = True) -> dict:
-    """Rebuild ``root/certificates`` (the selected parts) and ``root/proofs``, and
-    refresh the citation metadata (``root/CITATION.cff``, ``root/.zenodo.json``).
+    """Rebuild ``root/certificates`` and ``root/proofs`` (with the citation metadata
+    ``root/CITATION.cff``, ``root/.zenodo.json``), or only the parts named in
+    ``only``: names of :data:`PARTS` (certificate folders) and ``"proofs"``.
 
     Returns a summary ``{"parts": {name: count}, "proofs": [paths]}``.
     """
-    from certify.citation import write_citation_metadata
-    from certify.reports import write_proofs
-
     root = Path(root)
-    selected = list(only) if only else list(PARTS)
-    unknown = [name for name in selected if name not in PARTS]
+    selected = list(dict.fromkeys(only)) if only else list(PARTS) + [PROOFS_PART]
+    unknown = [name for name in selected if name not in part_names()]
     if unknown:
-        raise InputError(f"--only: unknown part(s) {unknown}; expected some of {sorted(PARTS)}")
+        raise InputError(f"--only: unknown part(s) {unknown}; expected some of {part_names()}")
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".certify-regenerate-", dir=root))
-    summary: dict = {"parts": {}}
+    summary: dict = {"parts": {}, "proofs": []}
     try:
-        for name in selected:
+        certificate_parts = [name for name in selected if name in PARTS]
+        for name in certificate_parts:
             count = PARTS[name](staging / "certificates" / name, workers=workers,
                                 progress=Progress(f"certificates/{name}", show_progress))
             summary["parts"][name] = count
-        for name in selected:
+        for name in certificate_parts:
             _replace_folder(staging / "certificates" / name, root / "certificates" / name)
-        write_manifest(root / "certificates", provenance())
-        written = write_proofs(staging / "proofs", root / "certificates")
-        _replace_folder(staging / "proofs", root / "proofs")
-        write_citation_metadata(root)  # CITATION.cff and .zenodo.json carry the set identifier
-        summary["proofs"] = [str(Path("proofs") / p.relative_to(staging / "proofs")) for p in written]
+        if certificate_parts:
+            write_manifest(root / "certificates", provenance())
+        if PROOFS_PART in selected:
+            from certify.citation import write_citation_metadata
+            from certify.reports import write_proofs
+
+            written = write_proofs(staging / "proofs", root / "certificates")
+            _replace_folder(staging / "proofs", root / "proofs")
+            write_citation_metadata(root)  # CITATION.cff and .zenodo.json carry the set identifier
+            summary["proofs"] = [str(Path("proofs") / p.relative_to(staging / "proofs")) for p in written]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return summary
