@@ -296,6 +296,15 @@ def _paper_delta_az(n: int):
     return iv.exp(-iv.log(iv.mpf(n)) / 4)
 
 
+def _checked_inputs(epsilon, protocol_delta, rounds, output_bits, gamma_model, extractor):
+    """Validated inputs of the Theorem 20 chain, with the paper's defaults filled in
+    (and the interval precision set)."""
+    iv.prec = PRECISION_BITS
+    eps = check_epsilon(epsilon)
+    return (eps, check_protocol_delta(protocol_delta), _check_rounds(rounds), _check_output_bits(output_bits),
+            gamma_model or paper_gamma_model(eps), extractor or UnionBoundTwoSourceExtractor())
+
+
 def theorem20_chain(epsilon, protocol_delta, rounds: int, output_bits: int = 1,
                     gamma_model: GammaModel | None = None,
                     extractor: UnionBoundTwoSourceExtractor | None = None) -> dict:
@@ -305,13 +314,8 @@ def theorem20_chain(epsilon, protocol_delta, rounds: int, output_bits: int = 1,
     equation number, and ``bound_upper`` (an mpf upper end of the bound on
     ``d_comp p(ACC)``; ``None`` where the proof does not apply, e.g. gamma >= 1).
     """
-    iv.prec = PRECISION_BITS
-    eps = check_epsilon(epsilon)
-    delta = check_protocol_delta(protocol_delta)
-    n = _check_rounds(rounds)
-    m = _check_output_bits(output_bits)
-    gamma_model = gamma_model or paper_gamma_model(eps)
-    extractor = extractor or UnionBoundTwoSourceExtractor()
+    eps, delta, n, m, gamma_model, extractor = _checked_inputs(
+        epsilon, protocol_delta, rounds, output_bits, gamma_model, extractor)
     scale = (HALF - eps) ** 4
     delta_az = _paper_delta_az(n)
     eps_az = 2 * iv.exp(-delta_az ** 2 * n / 4)
@@ -470,13 +474,8 @@ def theorem20_optimised(epsilon, protocol_delta, rounds: int, output_bits: int =
 
     is evaluated with interval arithmetic.
     """
-    iv.prec = PRECISION_BITS
-    eps = check_epsilon(epsilon)
-    delta = check_protocol_delta(protocol_delta)
-    n = _check_rounds(rounds)
-    m = _check_output_bits(output_bits)
-    gamma_model = gamma_model or paper_gamma_model(eps)
-    extractor = extractor or UnionBoundTwoSourceExtractor()
+    eps, delta, n, m, gamma_model, extractor = _checked_inputs(
+        epsilon, protocol_delta, rounds, output_bits, gamma_model, extractor)
     proposal = _propose(n, float(delta), float(eps), m, gamma_model, extractor)
     result = {"rounds": n, "output_bits": m, "gamma_model": gamma_model.name}
     if proposal is None:
