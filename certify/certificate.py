@@ -23,7 +23,7 @@ from math import gcd, lcm
 
 from certify.bell_expression import BellExpression, paper_bell_expression
 from certify.errors import ClaimNotProven, InputError
-from certify.jsonio import rational, sparse
+from certify.jsonio import rational
 from certify.no_signalling import NoSignallingSystem
 from certify.scenario import Scenario
 
@@ -74,8 +74,18 @@ def parse_rational(text, where: str) -> Fraction:
 
 # -- building -------------------------------------------------------------------------
 
+def _text(value) -> str:
+    """``rational(value)``, without the round trip through Fraction for a Fraction."""
+    return str(value) if type(value) is Fraction else rational(value)
+
+
+def _sparse_text(vector) -> list[list]:
+    """``sparse(vector)`` (same output, faster for Fraction entries)."""
+    return [[j, str(v) if type(v) is Fraction else rational(v)] for j, v in enumerate(vector) if v]
+
+
 def _inequality(multipliers, bound) -> dict:
-    return {"bound": rational(bound), "multipliers": [[r, rational(v)] for r, v in multipliers]}
+    return {"bound": _text(bound), "multipliers": [[r, _text(v)] for r, v in multipliers]}
 
 
 def build_document(expression: BellExpression, target: int, paper_certificate, paper_witness,
@@ -93,18 +103,18 @@ def build_document(expression: BellExpression, target: int, paper_certificate, p
         "version": VERSION,
         "scenario": scenario.to_json(),
         "expression": {"name": expression.name, "direction": expression.direction,
-                       "coefficients": sparse(expression.dense())},
+                       "coefficients": _sparse_text(expression.dense())},
         "target": {"setting": setting, "outcome": outcome, "index": target},
         "paper_claim": {
-            "constant": rational(PAPER_CONSTANT),
-            "slope": rational(PAPER_SLOPE),
+            "constant": _text(PAPER_CONSTANT),
+            "slope": _text(PAPER_SLOPE),
             "certificate": _inequality(paper_certificate.multipliers, paper_bound),
-            "witness": sparse(paper_witness),
+            "witness": _sparse_text(paper_witness),
         },
         "value_function": {
-            "breakpoints": [{"bell_value": rational(d), "value": rational(v), "witness": sparse(w)}
+            "breakpoints": [{"bell_value": _text(d), "value": _text(v), "witness": _sparse_text(w)}
                             for (d, v), w in zip(value_function.breakpoints, value_function.witnesses)],
-            "pieces": [{"constant": rational(a), "slope": rational(s),
+            "pieces": [{"constant": _text(a), "slope": _text(s),
                         "certificate": _inequality(cert.multipliers, cert.constant)}
                        for (a, s), cert in zip(value_function.pieces, piece_certificates)],
         },
@@ -135,17 +145,36 @@ def _integer(value, where: str) -> int:
 
 
 def _sparse_parts(value, size: int, where: str) -> dict[int, tuple[int, int]]:
-    """Sparse vector as index -> (numerator, denominator), fully validated."""
+    """Sparse vector as index -> (numerator, denominator), fully validated.
+
+    (Messages naming an entry are built only when that entry is rejected.)
+    """
     _require(isinstance(value, list), f"{where}: expected a list of [index, \"rational\"] pairs")
     out: dict[int, tuple[int, int]] = {}
     previous = -1
+    fullmatch = _RATIONAL.fullmatch
+    limit = 2 * _MAX_DIGITS + 2
     for k, entry in enumerate(value):
-        _require(type(entry) is list and len(entry) == 2, f"{where}[{k}]: expected [index, \"rational\"]")
-        index = entry[0]
-        _require(type(index) is int and previous < index < size,
-                 f"{where}[{k}][0]: expected an increasing index in 0..{size - 1}, got {index!r}")
-        parts = _rational_parts(entry[1], f"{where}[{k}][1]")
-        _require(parts[0] != 0, f"{where}[{k}][1]: zero entries are not stored")
+        if not (type(entry) is list and len(entry) == 2):
+            raise InputError(f"{where}[{k}]: expected [index, \"rational\"]")
+        index, text = entry
+        if not (type(index) is int and previous < index < size):
+            raise InputError(f"{where}[{k}][0]: expected an increasing index in 0..{size - 1}, got {index!r}")
+        parts = None
+        if type(text) is str and len(text) <= limit and fullmatch(text):
+            # Fast path of _rational_parts for a valid non-zero entry; anything
+            # else goes through _rational_parts for the same message.
+            if "/" in text:
+                numerator_text, denominator_text = text.split("/")
+                numerator, denominator = int(numerator_text), int(denominator_text)
+                if denominator != 1 and numerator != 0 and gcd(numerator, denominator) == 1:
+                    parts = (numerator, denominator)
+            elif text != "0":
+                parts = (int(text), 1)
+        if parts is None:
+            parts = _rational_parts(text, f"{where}[{k}][1]")
+            if parts[0] == 0:
+                raise InputError(f"{where}[{k}][1]: zero entries are not stored")
         out[index] = parts
         previous = index
     return out
@@ -161,9 +190,18 @@ def _scaled(entries: dict[int, tuple[int, int]]) -> tuple[dict[int, int], int]:
     return {j: p * (denominator // q) for j, (p, q) in entries.items()}, denominator
 
 
+def _bell_integers(bell: list[Fraction]) -> tuple[dict[int, int], int]:
+    """B as integer numerators over their least common denominator."""
+    return _scaled({j: (b.numerator, b.denominator) for j, b in enumerate(bell) if b})
+
+
 def _check_inequality(system: NoSignallingSystem, bell: list[Fraction], target: int, slope: Fraction,
-                      certificate, where: str) -> Fraction:
-    """Check multipliers exactly; returns the certified bound."""
+                      certificate, where: str, bell_integers: tuple[dict[int, int], int] | None = None) -> Fraction:
+    """Check multipliers exactly; returns the certified bound.
+
+    ``bell_integers`` (optional) is ``_bell_integers(bell)``, passed in when the
+    caller checks several inequalities of the same expression.
+    """
     certificate = _object(certificate, where, {"bound", "multipliers"})
     bound = parse_rational(certificate["bound"], f"{where}.bound")
     multipliers = _sparse_parts(certificate["multipliers"], len(system.rows), f"{where}.multipliers")
@@ -175,8 +213,7 @@ def _check_inequality(system: NoSignallingSystem, bell: list[Fraction], target: 
     # Objective e_t - slope * B over the integer scale q * d (slope = p/q,
     # B = b/d): check combination / denominator >= objective in integers.
     p, q = slope.numerator, slope.denominator
-    bell_numerators, bell_denominator = _scaled({j: (b.numerator, b.denominator)
-                                                 for j, b in enumerate(bell) if b})
+    bell_numerators, bell_denominator = bell_integers if bell_integers is not None else _bell_integers(bell)
     scale = q * bell_denominator
     for j, value in enumerate(combination):
         objective = (scale if j == target else 0) - p * bell_numerators.get(j, 0)
@@ -191,21 +228,63 @@ def _check_inequality(system: NoSignallingSystem, bell: list[Fraction], target: 
     return bound
 
 
+@lru_cache(maxsize=8)
+def _rows_by_column(scenario: Scenario) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """For each probability j, the ``(row, coefficient)`` pairs of the rows that contain it."""
+    system = _system(scenario)
+    columns: list[list[tuple[int, int]]] = [[] for _ in range(system.scenario.num_probabilities)]
+    for r, row in enumerate(system.rows):
+        for j, a in row:
+            columns[j].append((r, a))
+    return tuple(tuple(column) for column in columns)
+
+
 def _check_box(system: NoSignallingSystem, value, where: str) -> list[Fraction]:
+    """Check a sparse box exactly (non-negative, every row holds); returns it dense."""
+    parts = _checked_box_parts(system, value, where)
+    box = [Fraction(0)] * system.scenario.num_probabilities
+    for j, (p, q) in parts.items():
+        box[j] = Fraction(p, q)
+    return box
+
+
+def _checked_box_parts(system: NoSignallingSystem, value, where: str) -> dict[int, tuple[int, int]]:
+    """As :func:`_check_box`, returning the entries as index -> (numerator, denominator)."""
     size = system.scenario.num_probabilities
     parts = _sparse_parts(value, size, where)
     if any(p < 0 for p, _ in parts.values()):
         raise ClaimNotProven(f"{where}: negative probability")
     numerators, denominator = _scaled(parts)
-    for name, row, rhs in zip(system.names, system.rows, system.right_hand_sides):
-        total = sum(a * numerators.get(j, 0) for j, a in row)
+    # Row totals accumulated over the support of the box (integers), then
+    # compared row by row in row order.
+    totals = [0] * len(system.rows)
+    rows_by_column = _rows_by_column(system.scenario)
+    for j, p in numerators.items():
+        for r, a in rows_by_column[j]:
+            totals[r] += a * p
+    for r, (total, rhs) in enumerate(zip(totals, system.right_hand_sides)):
         if total != rhs * denominator:
-            raise ClaimNotProven(f"{where}: row {name} is violated by "
+            raise ClaimNotProven(f"{where}: row {system.names[r]} is violated by "
                                  f"{Fraction(total, denominator) - rhs}")
-    box = [Fraction(0)] * size
-    for j, (p, q) in parts.items():
-        box[j] = Fraction(p, q)
-    return box
+    return parts
+
+
+def _entry(parts: dict[int, tuple[int, int]], j: int) -> Fraction:
+    p, q = parts.get(j, (0, 1))
+    return Fraction(p, q)
+
+
+def _bell_value_of_parts(bell_integers: tuple[dict[int, int], int], parts: dict[int, tuple[int, int]]) -> Fraction:
+    """Exact ``B.P`` for a box given as checked parts (integers, one division at the end)."""
+    bell_numerators, bell_denominator = bell_integers
+    numerators, denominator = _scaled(parts)
+    total = sum(b * numerators[j] for j, b in bell_numerators.items() if j in numerators)
+    return Fraction(total, bell_denominator * denominator)
+
+
+@lru_cache(maxsize=8)
+def _builtin_expression(name: str) -> BellExpression:
+    return BUILTIN_EXPRESSIONS[name]()
 
 
 def _bell_value(bell: list[Fraction], box: list[Fraction]) -> Fraction:
@@ -240,13 +319,15 @@ def verify_document(document, expected_expression: BellExpression | None = None)
     _require(expression_spec["direction"] == "minimise", "$.expression.direction: expected 'minimise'")
     coefficients = _sparse(expression_spec["coefficients"], size, "$.expression.coefficients")
     if expected_expression is None:
-        _require(name in BUILTIN_EXPRESSIONS, f"$.expression.name: unknown built-in expression {name!r}")
-        expected_expression = BUILTIN_EXPRESSIONS[name]()
+        _require(isinstance(name, str) and name in BUILTIN_EXPRESSIONS,
+                 f"$.expression.name: unknown built-in expression {name!r}")
+        expected_expression = _builtin_expression(name)
     _require(name == expected_expression.name, f"$.expression.name: expected {expected_expression.name!r}")
     _require(scenario == expected_expression.scenario, "$.scenario: does not match the named expression")
     if coefficients != dict(expected_expression.coefficients):
         raise ClaimNotProven(f"$.expression.coefficients: differ from the built-in expression {name!r}")
     bell = expected_expression.dense()
+    bell_integers = _bell_integers(bell)
 
     target_spec = _object(document["target"], "$.target", {"setting", "outcome", "index"})
     try:
@@ -263,11 +344,12 @@ def verify_document(document, expected_expression: BellExpression | None = None)
     slope = parse_rational(claim["slope"], "$.paper_claim.slope")
     _require((constant, slope) == (PAPER_CONSTANT, PAPER_SLOPE),
              "$.paper_claim: constant and slope must be the paper's 1/3 and 2/3")
-    bound = _check_inequality(system, bell, target, slope, claim["certificate"], "$.paper_claim.certificate")
+    bound = _check_inequality(system, bell, target, slope, claim["certificate"], "$.paper_claim.certificate",
+                              bell_integers)
     if bound > constant:
         raise ClaimNotProven(f"$.paper_claim: certified bound {bound} exceeds the claimed {constant}")
-    witness = _check_box(system, claim["witness"], "$.paper_claim.witness")
-    attained = witness[target] - slope * _bell_value(bell, witness)
+    witness = _checked_box_parts(system, claim["witness"], "$.paper_claim.witness")
+    attained = _entry(witness, target) - slope * _bell_value_of_parts(bell_integers, witness)
     if attained != bound:
         raise ClaimNotProven(f"$.paper_claim.witness: attains {attained}, not the bound {bound}")
 
@@ -283,11 +365,11 @@ def verify_document(document, expected_expression: BellExpression | None = None)
         delta = parse_rational(point["bell_value"], f"{where}.bell_value")
         value = parse_rational(point["value"], f"{where}.value")
         _require(delta == 0 if i == 0 else delta > points[-1][0], f"{where}.bell_value: must start at 0 and increase")
-        box = _check_box(system, point["witness"], f"{where}.witness")
-        if _bell_value(bell, box) > delta:
+        box = _checked_box_parts(system, point["witness"], f"{where}.witness")
+        if _bell_value_of_parts(bell_integers, box) > delta:
             raise ClaimNotProven(f"{where}.witness: Bell value exceeds {delta}")
-        if box[target] != value:
-            raise ClaimNotProven(f"{where}.witness: P(target) = {box[target]}, not {value}")
+        if _entry(box, target) != value:
+            raise ClaimNotProven(f"{where}.witness: P(target) = {_entry(box, target)}, not {value}")
         points.append((delta, value))
     lines = []
     for i, piece in enumerate(pieces):
@@ -296,7 +378,8 @@ def verify_document(document, expected_expression: BellExpression | None = None)
         a = parse_rational(piece["constant"], f"{where}.constant")
         s = parse_rational(piece["slope"], f"{where}.slope")
         _require(s >= 0 and (not lines or s < lines[-1][1]), f"{where}.slope: slopes must be >= 0 and decrease")
-        certified = _check_inequality(system, bell, target, s, piece["certificate"], f"{where}.certificate")
+        certified = _check_inequality(system, bell, target, s, piece["certificate"], f"{where}.certificate",
+                                      bell_integers)
         if certified != a:
             raise ClaimNotProven(f"{where}: certificate bound {certified} differs from the constant {a}")
         for delta, value in points[i:i + 2]:

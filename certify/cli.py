@@ -14,18 +14,23 @@ import importlib
 import sys
 
 from certify import __version__
-from certify.errors import CertifyError, EXIT_MALFORMED
+from certify.errors import EXIT_MALFORMED, EXIT_NOT_PROVEN, CertifyError
 
 __all__ = ["main", "build_parser"]
 
-COMMAND_MODULES = (
-    "certify.commands_lemma11",
-    "certify.commands_simulate",
-    "certify.commands_expressions",
-)
+COMMAND_MODULES = {
+    "certify.commands_lemma11": ("regenerate", "optimum"),
+    "certify.commands_audit": ("audit", "check", "show", "export"),
+    "certify.commands_simulate": ("simulate",),
+    "certify.commands_params": ("params",),
+    "certify.commands_report": ("report", "cite"),
+    "certify.commands_expressions": ("bounds",),
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The full parser, or (with ``command``) one holding only the module that
+    defines that command, so that `certify audit` does not import the solvers."""
     parser = argparse.ArgumentParser(
         prog="certify",
         description=("Exact certificates for device-independent randomness amplification "
@@ -33,13 +38,17 @@ def build_parser() -> argparse.ArgumentParser:
                      "cite the certificates; query exact optima; check parameters."))
     parser.add_argument("--version", action="version", version=f"certify {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).add_parser(subparsers)
+    for name, commands in COMMAND_MODULES.items():
+        if command is None or command in commands:
+            importlib.import_module(name).add_parser(subparsers)
     return parser
 
 
 def main(argv=None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    known = {c for commands in COMMAND_MODULES.values() for c in commands}
+    first = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(first if first in known else None)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
@@ -49,6 +58,13 @@ def main(argv=None) -> int:
     except CertifyError as error:
         print(f"certify {args.command}: error: {error}", file=sys.stderr)
         return error.exit_code
+    except OSError as error:  # unreadable input, unwritable output folder, full disk
+        print(f"certify {args.command}: error: {error.strerror or error}: {error.filename or ''}",
+              file=sys.stderr)
+        return EXIT_MALFORMED
+    except ArithmeticError as error:  # an exact-stage invariant failed: the claim is not established
+        print(f"certify {args.command}: claim not established: {error}", file=sys.stderr)
+        return EXIT_NOT_PROVEN
     except KeyboardInterrupt:
         print("certify: interrupted", file=sys.stderr)
         return 130

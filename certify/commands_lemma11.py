@@ -13,9 +13,8 @@ from certify.bell_expression import paper_bell_expression
 from certify.certificate import verify_optimum
 from certify.errors import InputError
 from certify.jsonio import rational, sparse
-from certify.output_bound import PairCertifier
 from certify.progress import Progress
-from certify.regenerate import PARTS, regenerate
+from certify.regenerate import part_names, regenerate
 
 __all__ = ["add_parser", "parse_exact", "optimum_table"]
 
@@ -49,6 +48,8 @@ def optimum_table(bell_value: Fraction, setting: str | None = None, outcome: str
                   with_certificates: bool = False, show_progress: bool = False) -> dict:
     """Exact ``max P(x*|u*) s.t. B.P <= bell_value`` for all (or one) pairs,
     each checked by its dual line and witness box before it is returned."""
+    from certify.output_bound import PairCertifier  # heavy (HiGHS, FLINT): imported when used
+
     expression = paper_bell_expression()
     scenario = expression.scenario
     if (setting is None) != (outcome is None):
@@ -94,7 +95,8 @@ def _run_regenerate(args) -> int:
     else:
         for name, count in summary["parts"].items():
             print(f"certificates/{name}: {count} certificates written, each checked exactly")
-        print(f"proofs: {len(summary['proofs'])} documents written under {root / 'proofs'}")
+        if summary["proofs"]:
+            print(f"proofs: {len(summary['proofs'])} documents written under {root / 'proofs'}")
     return 0
 
 
@@ -132,8 +134,9 @@ def add_parser(subparsers) -> None:
                      "Exits non-zero (1) if any claim fails."))
     regenerate_parser.add_argument("--out", metavar="ROOT",
                                    help="write ROOT/certificates and ROOT/proofs (default: repository root)")
-    regenerate_parser.add_argument("--only", action="append", choices=sorted(PARTS),
-                                   help="rebuild only this part of certificates/ (repeatable)")
+    regenerate_parser.add_argument("--only", action="append", choices=part_names(),
+                                   help="rebuild only this part: a folder of certificates/ or 'proofs' "
+                                        "(proofs/ and the citation metadata); repeatable")
     regenerate_parser.add_argument("--workers", type=int, default=2, help="processes to use (default 2)")
     regenerate_parser.add_argument("--quiet", action="store_true", help="no progress display")
     regenerate_parser.add_argument("--json", action="store_true", help="print a JSON summary")

@@ -34,13 +34,15 @@ from typing import Sequence
 
 import flint
 
+from certify.errors import ClaimNotProven
 from certify.exact_linear_algebra import to_fmpq, to_fraction
 
 __all__ = ["StandardFormLP", "ExactOptimum", "ExactLPError", "maximise", "lexicographic_minimum"]
 
 
-class ExactLPError(RuntimeError):
-    """The exact stage could not establish an optimum (infeasible or unbounded LP)."""
+class ExactLPError(ClaimNotProven):
+    """The exact stage could not establish an optimum (infeasible or unbounded LP):
+    whatever claim needed it is not proven (exit code 1)."""
 
 
 @dataclass(frozen=True)
@@ -75,49 +77,80 @@ class _Simplex:
         self.lp = lp
         self.n = lp.num_columns
         self.m = lp.num_rows
-        self.matrix = flint.fmpq_mat(self.m, self.n + self.m)
+        # Sparse copy of [A | I] by column (zeros dropped; a repeated (row, column)
+        # keeps its last value, as item assignment would), so that basis matrices
+        # and column sets are assembled from non-zeros only.
+        converted: dict = {}
+        entries: dict[tuple[int, int], object] = {}
         for r, row in enumerate(lp.rows):
             for c, v in row:
-                self.matrix[r, c] = to_fmpq(v)
-            self.matrix[r, self.n + r] = 1
+                value = converted.get(v)
+                if value is None:
+                    value = converted[v] = to_fmpq(v)
+                entries[r, c] = value
+        self.columns: list[list[tuple[int, object]]] = [[] for _ in range(self.n)]
+        self.matrix = flint.fmpq_mat(self.m, self.n + self.m)
+        for (r, c), value in sorted(entries.items(), key=lambda item: (item[0][1], item[0][0])):
+            if value != 0:
+                self.columns[c].append((r, value))
+                self.matrix[r, c] = value
+        self.integral = all(value.q == 1 for column in self.columns for _, value in column)
+        one = flint.fmpq(1)
+        for r in range(self.m):
+            self.columns.append([(r, one)])
+            self.matrix[r, self.n + r] = one
         self.rhs = flint.fmpq_mat(self.m, 1, [to_fmpq(v) for v in lp.rhs])
         self.basis = self._complete(proposed)
         self.pivots = 0
         self._refresh()
 
-    def _column(self, j: int) -> list:
-        return [self.matrix[r, j] for r in range(self.m)]
-
     def _complete(self, proposed: Sequence[int]) -> list[int]:
-        """Independent subset of ``proposed`` (in order), completed by logicals."""
+        """Independent subset of ``proposed`` (in order), completed by logicals.
+
+        Greedy in candidate order: a column is kept iff it is independent of
+        the columns before it, i.e. iff it is a pivot column of the reduced row
+        echelon form of the candidate columns side by side.
+        """
         candidates = [j for j in dict.fromkeys(proposed) if 0 <= j < self.n + self.m]
         candidates += [self.n + r for r in range(self.m)]
+        if self.m == 0:
+            return []
+        head = candidates[:self.m]
+        if len(head) == self.m and self._rank(head) == self.m:
+            return head  # the usual case: the proposal is a basis, so greedy keeps all of it
+        stacked = flint.fmpq_mat(self.m, len(candidates))
+        for k, j in enumerate(candidates):
+            for r, value in self.columns[j]:
+                stacked[r, k] = value
+        reduced, rank = stacked.rref()
         chosen: list[int] = []
-        echelon: list[tuple[int, dict[int, object]]] = []
-        for j in candidates:
-            if len(chosen) == self.m:
-                break
-            vector = {r: v for r, v in enumerate(self._column(j)) if v != 0}
-            for pivot_row, pivot_vector in echelon:
-                factor = vector.get(pivot_row)
-                if factor is not None:
-                    for r, v in pivot_vector.items():
-                        vector[r] = vector.get(r, 0) - factor * v
-                    vector = {r: v for r, v in vector.items() if v != 0}
-            if vector:
-                pivot_row = min(vector)
-                scale = vector[pivot_row]
-                echelon.append((pivot_row, {r: v / scale for r, v in vector.items()}))
-                chosen.append(j)
+        k = 0
+        for r in range(min(rank, self.m)):
+            while reduced[r, k] == 0:
+                k += 1
+            chosen.append(candidates[k])
+            k += 1
         return chosen
+
+    def _rank(self, chosen: Sequence[int]) -> int:
+        """Exact rank of the columns ``chosen`` (over the integers when A is integral)."""
+        if self.integral:
+            matrix = flint.fmpz_mat(self.m, len(chosen))
+            for k, j in enumerate(chosen):
+                for r, value in self.columns[j]:
+                    matrix[r, k] = value.p
+        else:
+            matrix = flint.fmpq_mat(self.m, len(chosen))
+            for k, j in enumerate(chosen):
+                for r, value in self.columns[j]:
+                    matrix[r, k] = value
+        return matrix.rank()
 
     def _refresh(self) -> None:
         basis_matrix = flint.fmpq_mat(self.m, self.m)
         for position, j in enumerate(self.basis):
-            for r in range(self.m):
-                value = self.matrix[r, j]
-                if value != 0:
-                    basis_matrix[r, position] = value
+            for r, value in self.columns[j]:
+                basis_matrix[r, position] = value
         self.inverse = basis_matrix.inv()
         self.values = (self.inverse * self.rhs).entries()
         self._tableau = None

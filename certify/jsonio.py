@@ -48,6 +48,7 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp creates 0600
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
@@ -55,18 +56,23 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def sha256_file(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def write_manifest(folder: Path, provenance: dict, exclude=()) -> Path:
-    """Write ``folder/manifest.json`` listing every other JSON file below it
-    (except below the top-level subfolders named in ``exclude``)."""
+def write_manifest(folder: Path, provenance: dict) -> Path:
+    """Write ``folder/manifest.json`` listing every other JSON file below it."""
     folder = Path(folder)
     files = []
     for path in sorted(folder.rglob("*.json")):
         relative = path.relative_to(folder).as_posix()
-        if relative == "manifest.json" or relative.split("/")[0] in exclude:
+        if relative == "manifest.json":
             continue
         files.append({"path": relative, "sha256": sha256_file(path)})
     manifest = {"format": "certify/manifest", "version": 1, "files": files, "provenance": provenance}

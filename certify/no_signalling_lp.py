@@ -101,6 +101,12 @@ class NoSignallingLP:
         return {row: r for r, row in enumerate(self.system.rows)}
 
     @cached_property
+    def row_index_by_entries(self) -> dict[frozenset, int]:
+        """Row (as the set of its ``(column, coefficient)`` entries) -> its index in the
+        full system; the same rows as :attr:`row_index`, looked up without sorting."""
+        return {frozenset(row): r for row, r in self.row_index.items()}
+
+    @cached_property
     def _row_matrix(self) -> "flint.fmpq_mat":
         return dense_matrix(self.rows, self.size)
 

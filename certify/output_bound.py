@@ -64,17 +64,18 @@ def _slack(lp: NoSignallingLP, inequality: Inequality) -> list[Fraction]:
 def _row_images(lp: NoSignallingLP, g: tuple[int, ...]) -> list[tuple[int, int]] | None:
     """For each row r, ``(r', sign)`` with ``g . row_r = sign * row_r'``, or None
     when some row does not map to a signed row (then multipliers are rebuilt)."""
-    index = lp.row_index
+    index = lp.row_index_by_entries
     images = []
     for row in lp.system.rows:
-        key = tuple(sorted((g[j], a) for j, a in row))
-        if key in index:
-            images.append((index[key], 1))
+        key = frozenset((g[j], a) for j, a in row)
+        image = index.get(key)
+        if image is not None:
+            images.append((image, 1))
             continue
-        negated = tuple((j, -a) for j, a in key)
-        if negated not in index:
+        image = index.get(frozenset((j, -a) for j, a in key))
+        if image is None:
             return None
-        images.append((index[negated], -1))
+        images.append((image, -1))
     return images
 
 
@@ -93,7 +94,8 @@ def map_pair(lp: NoSignallingLP, result: PairCertificates, g: tuple[int, ...]) -
         if row_images is None:
             slack = apply(g, _slack(lp, inequality))
             return lp.certificate_from_slack(target, inequality.slope, inequality.constant, slack)
-        multipliers = sorted((row_images[r][0], row_images[r][1] * y) for r, y in inequality.multipliers)
+        multipliers = sorted((row_images[r][0], y if row_images[r][1] == 1 else -y)
+                             for r, y in inequality.multipliers)
         return Inequality(target, inequality.constant, inequality.slope, tuple(multipliers))
 
     function = result.value_function

@@ -13,24 +13,27 @@ import json
 import multiprocessing
 import os
 import platform
+import queue
 import shutil
 import tempfile
 from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from certify import __version__
 from certify.bell_expression import paper_bell_expression
 from certify.certificate import file_name
 from certify.errors import InputError
 from certify.jsonio import dumps, write_atomic, write_manifest
-from certify.output_bound import PairCertifier
 from certify.progress import Progress
 
-__all__ = ["PARTS", "regenerate", "build_lemma11", "provenance"]
+if TYPE_CHECKING:  # heavy (HiGHS, FLINT): imported at run time only where used
+    from certify.output_bound import PairCertificates, PairCertifier
 
-_WORKER: PairCertifier | None = None
+__all__ = ["PARTS", "PROOFS_PART", "part_names", "regenerate", "build_lemma11", "provenance"]
+
+_WORKER = None  # the PairCertifier shared with forked workers
 
 
 def provenance() -> dict:
@@ -46,29 +49,82 @@ def _document_text(target: int) -> tuple[int, str]:
     return target, dumps(_WORKER.document(target))
 
 
+def _solve_representative(representative: int) -> tuple[str, int, PairCertificates]:
+    from certify.output_bound import solve_pair
+
+    assert _WORKER is not None
+    return "solved", representative, solve_pair(_WORKER.lp, representative)
+
+
+def _document_texts(task: tuple[int, PairCertificates, list[int]]) -> tuple[str, list[tuple[int, str]]]:
+    representative, solved, targets = task
+    assert _WORKER is not None
+    _WORKER.solved.setdefault(representative, solved)
+    return "documents", [_document_text(target) for target in targets]
+
+
+def _build_in_pool(certifier: PairCertifier, workers: int, write: Callable[[int, str], None],
+                   chunk: int = 8) -> None:
+    """Solve the representatives and build the documents in ``workers`` forked processes.
+
+    The representatives are solved in the workers, in parallel; as soon as one is
+    solved, the documents of its orbit are queued (each task carries the solved
+    representative), so mapping and checking overlap the remaining solves. Every
+    document depends only on its representative's (deterministic) solution, so
+    the bytes do not depend on which process built it or in which order.
+    """
+    events: queue.SimpleQueue = queue.SimpleQueue()
+    representatives = sorted(certifier.orbits)
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        def submit(function, argument) -> None:
+            pool.apply_async(function, (argument,), callback=events.put,
+                             error_callback=lambda error: events.put(("error", error)))
+
+        for representative in representatives:
+            submit(_solve_representative, representative)
+        expected, written = certifier.lp.size, 0
+        while written < expected:
+            event = events.get()
+            if event[0] == "error":
+                raise event[1]
+            if event[0] == "solved":
+                _, representative, solved = event
+                certifier.solved[representative] = solved
+                members = certifier.orbits[representative]
+                for start in range(0, len(members), chunk):
+                    submit(_document_texts, (representative, solved, members[start:start + chunk]))
+                continue
+            for target, text in event[1]:
+                write(target, text)
+                written += 1
+
+
 def build_lemma11(folder: Path, workers: int = 2, progress: Callable[[int, int], None] | None = None) -> int:
     """Write the 256 Lemma-11 certificates into ``folder``; returns the count."""
     global _WORKER
+    from certify.output_bound import PairCertifier  # heavy (HiGHS, FLINT): imported when used
+
     expression = paper_bell_expression()
     certifier = PairCertifier(expression)
-    certifier.solve_representatives()
     folder.mkdir(parents=True, exist_ok=True)
     targets = range(certifier.lp.size)
+    done = 0
+
+    def write(target: int, text: str) -> None:
+        nonlocal done
+        write_atomic(folder / file_name(expression.scenario, target), text)
+        done += 1
+        if progress is not None:
+            progress(done, len(targets))
+
     _WORKER = certifier
     try:
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results = pool.imap(_document_text, targets, chunksize=8)
-                for done, (target, text) in enumerate(results, start=1):
-                    write_atomic(folder / file_name(expression.scenario, target), text)
-                    if progress is not None:
-                        progress(done, len(targets))
+            _build_in_pool(certifier, workers, write)
         else:
-            for done, target in enumerate(targets, start=1):
-                _, text = _document_text(target)
-                write_atomic(folder / file_name(expression.scenario, target), text)
-                if progress is not None:
-                    progress(done, len(targets))
+            certifier.solve_representatives()
+            for target in targets:
+                write(*_document_text(target))
     finally:
         _WORKER = None
     return len(targets)
@@ -137,9 +193,12 @@ def build_expressions(folder: Path, workers: int = 2, progress: Callable[[int, i
 
 
 PARTS: dict[str, Callable[..., int]] = {"lemma11": build_lemma11, "expressions": build_expressions}
-OWN_MANIFEST = ("expressions",)
-"""Parts with their own ``manifest.json`` (left out of the top-level manifest,
-which keeps listing exactly the Lemma-11 files)."""
+PROOFS_PART = "proofs"  # proofs/ and the citation metadata, generated from certificates/
+
+
+def part_names() -> list[str]:
+    """What ``--only`` accepts: the certificate parts, then ``proofs``."""
+    return sorted(PARTS) + [PROOFS_PART]
 
 
 def _replace_folder(new: Path, old: Path) -> None:
@@ -156,33 +215,38 @@ def _replace_folder(new: Path, old: Path) -> None:
 
 def regenerate(root: Path, only: Sequence[str] | None = None, workers: int = 2,
                show_progress: bool = True) -> dict:
-    """Rebuild ``root/certificates`` (the selected parts) and ``root/proofs``.
+    """Rebuild ``root/certificates`` and ``root/proofs`` (with the citation metadata
+    ``root/CITATION.cff``, ``root/.zenodo.json``), or only the parts named in
+    ``only``: names of :data:`PARTS` (certificate folders) and ``"proofs"``.
 
     Returns a summary ``{"parts": {name: count}, "proofs": [paths]}``.
     """
-    from certify.reports import write_proofs
-
     root = Path(root)
-    selected = list(only) if only else list(PARTS)
-    unknown = [name for name in selected if name not in PARTS]
+    selected = list(dict.fromkeys(only)) if only else list(PARTS) + [PROOFS_PART]
+    unknown = [name for name in selected if name not in part_names()]
     if unknown:
-        raise InputError(f"--only: unknown part(s) {unknown}; expected some of {sorted(PARTS)}")
+        raise InputError(f"--only: unknown part(s) {unknown}; expected some of {part_names()}")
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".certify-regenerate-", dir=root))
-    summary: dict = {"parts": {}}
+    summary: dict = {"parts": {}, "proofs": []}
     try:
-        for name in selected:
+        certificate_parts = [name for name in selected if name in PARTS]
+        for name in certificate_parts:
             count = PARTS[name](staging / "certificates" / name, workers=workers,
                                 progress=Progress(f"certificates/{name}", show_progress))
             summary["parts"][name] = count
-        for name in selected:
-            if name in OWN_MANIFEST:
-                write_manifest(staging / "certificates" / name, provenance())
+        for name in certificate_parts:
             _replace_folder(staging / "certificates" / name, root / "certificates" / name)
-        write_manifest(root / "certificates", provenance(), exclude=OWN_MANIFEST)
-        written = write_proofs(staging / "proofs", root / "certificates")
-        _replace_folder(staging / "proofs", root / "proofs")
-        summary["proofs"] = [str(Path("proofs") / p.relative_to(staging / "proofs")) for p in written]
+        if certificate_parts:
+            write_manifest(root / "certificates", provenance())
+        if PROOFS_PART in selected:
+            from certify.citation import write_citation_metadata
+            from certify.reports import write_proofs
+
+            written = write_proofs(staging / "proofs", root / "certificates")
+            _replace_folder(staging / "proofs", root / "proofs")
+            write_citation_metadata(root)  # CITATION.cff and .zenodo.json carry the set identifier
+            summary["proofs"] = [str(Path("proofs") / p.relative_to(staging / "proofs")) for p in written]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return summary

@@ -1,129 +1,190 @@
 """Proof documents under ``proofs/``, generated from the stored certificates.
 
-Each writer reads ``certificates/`` (already written and checked) and writes
-deterministic Markdown/JSON. ``write_proofs`` runs them all.
+``write_proofs(proofs_dir, certificates_dir)`` reads only ``certificates/``
+(already written and checked; every document is re-checked exactly when it
+is loaded) and writes, deterministically:
+
+* ``index.md``: summary table of the claims;
+* one page per claim: ``lemma11.md``, ``lemma10.md``, ``theorem20.md``,
+  ``theorem27.md``, ``quantum-box.md``;
+* ``lemma11-proof-<pair>.md``: hand-checkable proofs, one per kind of pair;
+* ``errata.md``;
+* ``latex/claims-table.tex`` (booktabs fragment) and
+  ``latex/certify-proofs.tex`` (standalone document);
+* ``params/*.json``: proof records of :mod:`certify.proof_records`, when
+  that module is in the build;
+* ``manifest.json`` (every file above, :mod:`certify.citation`), then
+  ``citation.bib`` and ``citation.md`` with the identifier of the set.
+
+Writers run in :data:`PROOF_WRITERS` order; each takes the shared
+:class:`~certify.report_context.ReportContext` and returns the files written.
+
+>>> [writer.__name__ for writer in PROOF_WRITERS][-2:]
+['write_latex', 'write_manifest_and_citation']
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from fractions import Fraction
+import importlib
 from pathlib import Path
+from typing import Callable
 
-from certify.certificate import PAPER_CONSTANT, PAPER_SLOPE
-from certify.certificate_store import load_lemma11, value_function_of
-from certify.jsonio import sha256_file, write_atomic
-from certify.value_function import upper_envelope
+from certify.errors import InputError
+from certify.jsonio import write_atomic
+from certify.report_claim import ClaimReport, file_table, markdown_cell
+from certify.report_claims import lemma10_claim, optional_module, quantum_box_claim, theorem_claim
+from certify.report_context import ReportContext
+from certify.report_errata import errata_page
+from certify.report_latex import claims_table_tex, proofs_document_tex
+from certify.report_lemma11 import lemma11_claim, lemma11_proof_pages
 
-__all__ = ["write_proofs", "lemma11_summary", "PROOF_WRITERS"]
+__all__ = ["write_proofs", "collect_claims", "claim_page", "index_page", "PROOF_WRITERS", "CLAIM_BUILDERS"]
 
-
-def _line(constant: Fraction, slope: Fraction) -> str:
-    if slope == 0:
-        return str(constant)
-    if constant == 0:
-        return f"{slope}·δ"
-    return f"{constant} + {slope}·δ"
-
-
-def lemma11_summary(certificates_dir: Path) -> dict:
-    """Kinds of pairs (same value function and paper bound), tightness of the
-    paper's (1+2δ)/3, and the best bound uniform over pairs."""
-    documents = load_lemma11(certificates_dir)
-    kinds: dict[tuple, list[str]] = defaultdict(list)
-    functions = {}
-    for key, document in documents.items():
-        function = value_function_of(document)
-        functions[key] = function
-        paper_bound = Fraction(document["paper_claim"]["certificate"]["bound"])
-        kinds[(paper_bound, function.breakpoints, function.pieces)].append(key)
-    envelope = upper_envelope(functions.values())
-    holds = all(Fraction(d["paper_claim"]["certificate"]["bound"]) <= PAPER_CONSTANT for d in documents.values())
-    return {"pairs": len(documents), "paper_bound_holds": holds, "kinds": kinds, "envelope": envelope}
+CLAIM_BUILDERS: dict[str, Callable[[ReportContext], ClaimReport]] = {
+    "lemma11": lemma11_claim,
+    "lemma10": lemma10_claim,
+    "theorem20": lambda context: theorem_claim(context, 20),
+    "theorem27": lambda context: theorem_claim(context, 27),
+    "quantum-box": quantum_box_claim,
+}
+"""Claim key -> builder, in the order of the index."""
 
 
-def _tight_at(breakpoints, pieces) -> str:
-    """Where v(δ) = (1+2δ)/3: v is concave and the paper's line is linear, so
-    they can meet on at most one interval; check each breakpoint and piece."""
-    tight_points = [d for d, v in breakpoints if v == PAPER_CONSTANT + PAPER_SLOPE * d]
-    same_line = [(a, s) for a, s in pieces if (a, s) == (PAPER_CONSTANT, PAPER_SLOPE)]
-    if same_line:
-        return "on a whole piece"
-    if tight_points:
-        return "only at δ = " + ", ".join(str(d) for d in tight_points)
-    return "nowhere"
+def collect_claims(context: ReportContext, keys=None) -> list[ClaimReport]:
+    """Build the claim records (all, or the given keys)."""
+    keys = list(CLAIM_BUILDERS) if keys is None else list(keys)
+    unknown = [key for key in keys if key not in CLAIM_BUILDERS]
+    if unknown:
+        raise InputError(f"--claim: unknown claim(s) {unknown}; expected some of {list(CLAIM_BUILDERS)}")
+    return [CLAIM_BUILDERS[key](context) for key in keys]
 
 
-def write_lemma11_report(proofs_dir: Path, certificates_dir: Path) -> list[Path]:
-    summary = lemma11_summary(certificates_dir)
+def claim_page(claim: ClaimReport) -> str:
+    """Markdown page of one claim."""
     lines = [
-        "# Lemma 11: output probabilities of no-signalling boxes with a small Bell value",
+        f"# {claim.title}",
         "",
-        "**Paper (Section IV B, eqs. (41)-(42))**: for every four-party no-signalling box with",
-        "B·P ≤ δ (B of eq. (7); B·P is the plain sum over the 8 settings of U0 ∪ U1, so",
-        "0 ≤ B·P ≤ 8; the paper's |U| = 16 counts settings that do not occur), every setting",
-        "u* and outcome x* satisfy P(x*|u*) ≤ (1 + 2δ)/3.",
+        "## Statement in the paper",
         "",
-        f"**Status**: {'verified' if summary['paper_bound_holds'] else 'REFUTED'} for all "
-        f"{summary['pairs']} pairs, and tightened (see below).",
+        claim.paper_statement,
         "",
-        "Each pair's certificate proves the linear inequality P(x*|u*) ≤ c + (2/3)·B·P for every",
-        "no-signalling box with c ≤ 1/3 (hence the lemma for every δ ≥ 0 at once), and gives the",
-        "exact value function v(δ) = max P(x*|u*) subject to B·P ≤ δ with a dual certificate per",
-        "piece and an exact witness box per breakpoint.",
+        f"## Status: **{claim.status}**",
         "",
-        "## Kinds of pairs",
+        claim.status_reason + ".",
         "",
-        "| pairs | example | best c at slope 2/3 | v(δ) | paper's bound tight |",
-        "|---|---|---|---|---|",
     ]
-    for (paper_bound, breakpoints, pieces), keys in sorted(summary["kinds"].items(), key=lambda kv: kv[1][0]):
-        segments = []
-        for i, (a, s) in enumerate(pieces):
-            start = breakpoints[i][0]
-            end = breakpoints[i + 1][0] if i + 1 < len(breakpoints) else None
-            domain = f"[{start}, {end}]" if end is not None else f"[{start}, ∞)"
-            segments.append(f"{_line(a, s)} on {domain}")
-        example = keys[0]
-        file = f"../certificates/lemma11/u{example.split('|')[0]}-x{example.split('|')[1]}.json"
-        shown = example.replace("|", "\\|")  # a bare | would split the table cell
-        lines.append(f"| {len(keys)} | [`{shown}`]({file}) | {paper_bound} | {'; '.join(segments)} | "
-                     f"{_tight_at(breakpoints, pieces)} |")
-    envelope = summary["envelope"]
+    if claim.parts:
+        lines += ["| part | status | reason |", "|---|---|---|"]
+        lines += [f"| {markdown_cell(name)} | {status} | {markdown_cell(reason)} |"
+                  for name, status, reason in claim.parts]
+        lines.append("")
+    lines += ["## What our certificates prove", "", claim.proved_statement, ""]
+    if claim.body:
+        lines += [claim.body.rstrip("\n"), ""]
+    lines += ["## Re-check exactly this claim", ""]
+    if claim.recheck:
+        lines += ["```", *claim.recheck, "```", ""]
+    else:
+        lines += ["No command yet: the code that checks this claim is not part of this build.", ""]
+    lines += ["## Files this claim rests on", ""]
+    if claim.files:
+        if len(claim.files) > 12:
+            head, rest = claim.files[:1], claim.files[1:]
+            lines += file_table(head)
+            lines += ["", f"<details><summary>All {len(rest)} certificate files with SHA-256</summary>", ""]
+            lines += file_table(rest)
+            lines += ["", "</details>"]
+        else:
+            lines += file_table(claim.files)
+    else:
+        lines.append("None: the claim is recomputed from the library by the re-check command above "
+                     "(exact arithmetic, no stored certificate).")
+    lines += ["", "[Index](index.md) · [Errata](errata.md)", ""]
+    return "\n".join(lines)
+
+
+def index_page(claims: list[ClaimReport]) -> str:
+    """Markdown index: one row per claim (and per part)."""
+    lines = [
+        "# Proof reports",
+        "",
+        "Generated by `certify regenerate` (or `certify report`) from the checked certificates in "
+        "[`certificates/`](../certificates/manifest.json); do not edit by hand. Every number is "
+        "computed, in exact arithmetic, when the pages are written.",
+        "",
+        "| claim | status | what is proved | re-check |",
+        "|---|---|---|---|",
+    ]
+    for claim in claims:
+        status = claim.status if not claim.parts else "; ".join(
+            f"{name}: {status}" for name, status, _ in claim.parts)
+        command = "<br>".join(f"`{markdown_cell(c)}`" for c in claim.recheck) or "—"
+        lines.append(f"| [{claim.title}]({claim.page}) | {markdown_cell(status)} | "
+                     f"{markdown_cell(claim.summary)} | {command} |")
     lines += [
         "",
-        "## Best bound uniform over all pairs",
-        "",
-        "The pointwise maximum over all 256 pairs of v(δ) (exact; breakpoints (δ, value)): "
-        + ", ".join(f"({d}, {v})" for d, v in envelope) + ", constant afterwards.",
-        "",
-        "Compared with the paper's (1 + 2δ)/3, the certificates give the sharper uniform bound "
-        "above; the two agree only where listed in the last column of the table.",
-        "",
-        "## Re-check",
-        "",
-        "```",
-        "certify audit certificates/lemma11",
-        "```",
-        "",
-        "Certificate set: `certificates/manifest.json` (SHA-256 "
-        f"`{sha256_file(Path(certificates_dir) / 'manifest.json')}`).",
+        "* [Errata and clarifications](errata.md)",
+        "* LaTeX: [claims table (booktabs)](latex/claims-table.tex), "
+        "[standalone proofs](latex/certify-proofs.tex)",
+        "* [How to cite this set](citation.md) (`certify cite`)",
         "",
     ]
-    path = Path(proofs_dir) / "lemma11.md"
-    write_atomic(path, "\n".join(lines))
-    return [path]
+    return "\n".join(lines)
 
 
-PROOF_WRITERS = [write_lemma11_report]
+def _write(proofs_dir: Path, name: str, text: str) -> Path:
+    path = Path(proofs_dir) / name
+    write_atomic(path, text)
+    return path
+
+
+def write_proof_records(context: ReportContext) -> list[Path]:
+    """JSON proof records of the parameter checks (if :mod:`certify.proof_records` is in the build)."""
+    module = optional_module("certify.proof_records")
+    if module is None:
+        return []
+    return list(module.write_proof_records(context.proofs_dir, certificates_dir=context.certificates_dir))
+
+
+def write_claim_pages(context: ReportContext) -> list[Path]:
+    claims = collect_claims(context)
+    context.claims = claims  # reused by the index and the LaTeX writers
+    written = [_write(context.proofs_dir, claim.page, claim_page(claim)) for claim in claims]
+    for name, text in lemma11_proof_pages(context).items():
+        written.append(_write(context.proofs_dir, name, text))
+    written.append(_write(context.proofs_dir, "errata.md", errata_page(context)))
+    written.append(_write(context.proofs_dir, "index.md", index_page(claims)))
+    return written
+
+
+def write_latex(context: ReportContext) -> list[Path]:
+    claims = context.claims or collect_claims(context)
+    return [_write(context.proofs_dir, "latex/claims-table.tex", claims_table_tex(claims)),
+            _write(context.proofs_dir, "latex/certify-proofs.tex", proofs_document_tex(context, claims))]
+
+
+def write_manifest_and_citation(context: ReportContext) -> list[Path]:
+    """``proofs/manifest.json`` over everything written so far, then the citation files."""
+    citation = importlib.import_module("certify.citation")
+    manifest = citation.write_proofs_manifest(context.proofs_dir)
+    return [manifest] + citation.write_citation_files(context.proofs_dir, context.certificates_dir)
+
+
+PROOF_WRITERS: list[Callable[[ReportContext], list[Path]]] = [
+    write_proof_records, write_claim_pages, write_latex, write_manifest_and_citation,
+]
+"""Order matters: the manifest covers everything written before it, and the
+citation files (which contain the identifier) come after it."""
 
 
 def write_proofs(proofs_dir: Path, certificates_dir: Path) -> list[Path]:
-    """Run every proof writer; returns the files written."""
-    Path(proofs_dir).mkdir(parents=True, exist_ok=True)
+    """Run every proof writer into ``proofs_dir``; returns the files written."""
+    proofs_dir = Path(proofs_dir)
+    proofs_dir.mkdir(parents=True, exist_ok=True)
+    context = ReportContext(Path(certificates_dir), proofs_dir)
     written = []
     for writer in PROOF_WRITERS:
-        written.extend(writer(Path(proofs_dir), Path(certificates_dir)))
+        written.extend(writer(context))
     return written
 
 

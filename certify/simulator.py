@@ -93,12 +93,15 @@ DEFAULT_THRESHOLD_RULE = ("delta = (1/2 - epsilon)^8 / 4: half the supremum of T
 
 
 def default_protocol_threshold(epsilon) -> Fraction:
-    """Default protocol threshold delta on L_n: (1/2 - eps)^8 / 4 (inside Theorem 20's region).
+    """Default protocol threshold delta on L_n: half the supremum of Theorem 20's
+    region (:func:`certify.parameters.paper_delta_max`, eq. (111)).
 
     >>> default_protocol_threshold(Fraction(1, 10))
     Fraction(64, 390625)
     """
-    return (Fraction(1, 2) - Fraction(epsilon)) ** 8 / 4
+    from certify.parameters import paper_delta_max
+
+    return paper_delta_max(epsilon) / 2
 
 
 @dataclass

@@ -57,3 +57,11 @@ def test_optimum_bad_input_exit_2_without_traceback(args, message):
 def test_regenerate_unknown_part_is_rejected():
     result = run("regenerate", "--only", "nonsense", "--out", "/tmp/unused")
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_regenerate_into_a_file_path_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    result = run("regenerate", "--out", str(blocker / "root"), "--quiet")
+    assert result.returncode == 2
+    assert "error" in result.stderr and "Traceback" not in result.stderr

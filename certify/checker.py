@@ -1,0 +1,571 @@
+"""The trusted checker: decides certificate files exactly, standard library only.
+
+It imports nothing from the rest of ``certify`` (a test enforces its import
+list), so it can be audited alone, and even run alone (``python checker.py
+FILE...``). It reads the files of ``docs/certificate-format.md`` (version 1)
+and rebuilds everything a file only names: the four-party binary scenario,
+the no-signalling rows and the Bell expression of eq. (7),
+
+    B(x,u) = I[x1+x2+x3+x4 = 0 mod 2] I[u in U0] + I[x1+x2+x3+x4 = 1 mod 2] I[u in U1],
+
+with U0 = {0001, 0010, 0100, 1000}, U1 = {0111, 1011, 1101, 1110} (eq. (4)).
+An output-bound file for one pair (u*, x*) then proves Lemma 11 (eq. (42),
+with delta = B.P) for every no-signalling box P:
+
+    P(x*|u*) <= 1/3 + (2/3) B.P,
+
+and the exact value function v(delta) = max{P(x*|u*) : P no-signalling,
+B.P <= delta}. A folder proves "for every (u*, x*)" only with one proven file
+per pair (:func:`check_coverage`). Arithmetic is on Python integers (each
+vector scaled to a common denominator) and ``Fraction``. Errors:
+:class:`Malformed` (exit 2: unreadable, not the format, out of range) and
+:class:`NotProven` (exit 1: well formed, but the claim does not follow).
+
+>>> try:
+...     loads_strict('{"a": "1/2", "a": "1/3"}', "x.json")
+... except Malformed as error:
+...     print(error.exit_code, error)
+2 x.json: $: duplicate key 'a'
+>>> parse_rational("-3/4", "$"), parse_rational("7", "$")
+((-3, 4), (7, 1))
+"""
+
+import hashlib
+import json
+import os
+import re
+import stat
+import sys
+from fractions import Fraction
+from functools import lru_cache
+from itertools import product
+from math import gcd, lcm
+
+MAX_FILE_BYTES = 64 * 1024 * 1024  # 64 MiB
+MAX_DEPTH = 64  # nesting of JSON arrays and objects
+MAX_DIGITS = 4300  # per integer: Python's default int <-> str conversion limit
+MAX_DENOMINATOR_BITS = 65536  # common denominator of one vector (about 19,700 digits)
+VERSIONS = {"certify/output-bound": 1, "certify/manifest": 1, "certify/proof-record": 1}
+NOT_AUDITED = "not independently audited"  # statement prefix of records without algebra
+PAPER_SCENARIO = {"parties": 4, "settings": [2, 2, 2, 2], "outcomes": [2, 2, 2, 2]}
+PAPER_U0, PAPER_U1 = ("0001", "0010", "0100", "1000"), ("0111", "1011", "1101", "1110")
+PAPER_CLAIM = (Fraction(1, 3), Fraction(2, 3))  # (constant, slope) of eq. (42)
+_RATIONAL = re.compile(r"(-?)(0|[1-9][0-9]*)(?:/([1-9][0-9]*))?")
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_SAFE_PATH = re.compile(r"[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*")
+_NOT_BRACKETS = bytes(c for c in range(256) if c not in b"[]{}")
+_INNERMOST_PAIRS = re.compile(rb"\[\]|\{\}")
+_PARSED = {}  # canonical rational strings seen (and fully checked) before -> (p, q)
+
+
+class CheckError(Exception):
+    """A certificate was not accepted; ``exit_code`` says why."""
+
+    exit_code = 2
+
+
+class Malformed(CheckError):
+    """Unreadable, not the format, or a size or index out of range (exit 2)."""
+
+    exit_code = 2
+
+
+class NotProven(CheckError):
+    """Well formed, but the claim does not follow from the data (exit 1)."""
+
+    exit_code = 1
+
+
+# -- reading: limits first, then strict JSON ---------------------------------------------
+
+def read_bytes(path, where=None):
+    """A regular file (never a symbolic link) of at most MAX_FILE_BYTES, as bytes."""
+    where = where or str(path)
+    try:
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode):
+            kind = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
+            raise Malformed(f"{where}: is {kind}; certificates must be regular files")
+        if info.st_size > MAX_FILE_BYTES:
+            raise Malformed(f"{where}: {info.st_size} bytes, more than the limit {MAX_FILE_BYTES}")
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise Malformed(f"{where}: cannot read: {error.strerror or error}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise Malformed(f"{where}: more than the limit of {MAX_FILE_BYTES} bytes")
+    return data
+
+
+def read_json(path, where=None):
+    """Read a file and parse it with :func:`loads_strict`."""
+    where = where or str(path)
+    try:
+        return loads_strict(read_bytes(path, where).decode("utf-8"), where)
+    except UnicodeDecodeError as error:
+        raise Malformed(f"{where}: not UTF-8 ({error.reason} at byte {error.start})") from None
+
+
+def loads_strict(text, where):
+    """Parse JSON after cheap scans for long digit runs, nesting depth and ``-0``;
+    reject floats, exponents, NaN, Infinity and duplicate keys."""
+    run = re.search("[0-9]{%d}" % (MAX_DIGITS + 1), text)
+    if run:
+        raise Malformed(f"{where}: a digit run at character {run.start()} is longer than {MAX_DIGITS} digits")
+    # Without backslashes no quote is escaped, so every other piece lies outside strings.
+    outside_strings = "".join(text.split('"')[::2]) if "\\" not in text else _STRING.sub("", text)
+    if re.search(r"-0(?![.0-9eE])", outside_strings):
+        raise Malformed(f"{where}: integer -0 is not canonical")
+    brackets = outside_strings.encode().translate(None, _NOT_BRACKETS)
+    for _ in range(MAX_DEPTH):  # each pass removes exactly one level of innermost pairs
+        brackets, previous = _INNERMOST_PAIRS.sub(b"", brackets), brackets
+        if brackets == previous:
+            break  # empty, or unbalanced: json.loads below reports it
+    else:
+        if brackets:
+            raise Malformed(f"{where}: JSON nested deeper than {MAX_DEPTH} levels")
+
+    def no_duplicates(pairs):
+        if len({key for key, _ in pairs}) != len(pairs):
+            keys = [key for key, _ in pairs]
+            raise Malformed(f"{where}: $: duplicate key {next(k for k in keys if keys.count(k) > 1)!r}")
+        return dict(pairs)
+
+    def no_float(token):
+        raise Malformed(f"{where}: JSON number {token[:20]!r} is not an integer; rationals are "
+                        f"strings like \"1/3\"")
+
+    try:
+        return json.loads(text, object_pairs_hook=no_duplicates, parse_float=no_float,
+                          parse_constant=no_float)
+    except (ValueError, RecursionError) as error:
+        if isinstance(error, Malformed):
+            raise
+        raise Malformed(f"{where}: not valid JSON: {error}") from None
+
+
+# -- values: each checked against its declared range before use --------------------------
+
+def parse_rational(value, where):
+    """A canonical rational ``"p/q"`` (q >= 2, gcd 1) or ``"p"`` as ``(p, q)``."""
+    known = _PARSED.get(value) if type(value) is str else None
+    if known:
+        return known
+    match = _RATIONAL.fullmatch(value) if type(value) is str and len(value) <= 2 * MAX_DIGITS + 2 else None
+    if match is None or max(len(match[2]), len(match[3] or "")) > MAX_DIGITS:
+        raise Malformed(f"{where}: expected a canonical rational string like \"-3/4\", found {_show(value)}")
+    numerator, denominator = int(match[1] + match[2]), int(match[3] or 1)
+    if (match[1] and numerator == 0) or (match[3] and (denominator < 2 or gcd(numerator, denominator) != 1)):
+        raise Malformed(f"{where}: rational {value!r} is not in lowest terms with denominator >= 2 "
+                        f"(or is -0)")
+    if len(value) <= 40 and len(_PARSED) < 100_000:  # bounded memory
+        _PARSED[value] = (numerator, denominator)
+    return numerator, denominator
+
+
+def fraction(value, where):
+    """A canonical rational string as a ``Fraction``."""
+    return Fraction(*parse_rational(value, where))
+
+
+def integer(value, where, low, high):
+    """A JSON integer (never a bool or float) in ``low..high``."""
+    if type(value) is not int or not low <= value <= high:
+        raise Malformed(f"{where}: expected an integer in {low}..{high}, found {_show(value)}")
+    return value
+
+
+def fields(value, where, names):
+    """An object with exactly the keys ``names``; returns their values in that order."""
+    if not isinstance(value, dict):
+        raise Malformed(f"{where}: expected an object, found {_show(value)}")
+    if set(value) != set(names):
+        missing, unknown = sorted(set(names) - set(value)), sorted(set(value) - set(names))
+        raise Malformed(f"{where}: expected keys {list(names)}; missing {missing}, unknown {unknown}")
+    return [value[name] for name in names]
+
+
+def array(value, where, low, high):
+    """A JSON array with ``low..high`` entries."""
+    if not isinstance(value, list) or not low <= len(value) <= high:
+        raise Malformed(f"{where}: expected an array of {low}..{high} entries, found {_show(value)}")
+    return value
+
+
+def sparse(value, size, where, extra=1):
+    """A sparse vector ``[[index, "rational"], ...]`` (indices strictly increasing in
+    ``0..size-1``, no zeros) as ``(d, {index: value * d})`` with ``d`` the least
+    common denominator of the values and ``extra``."""
+    entries, previous = [], -1
+    for k, entry in enumerate(array(value, where, 0, size)):
+        if type(entry) is not list or len(entry) != 2:
+            raise Malformed(f"{where}[{k}]: expected [index, \"rational\"], found {_show(entry)}")
+        index, text = entry
+        if type(index) is not int or not previous < index < size:
+            integer(index, f"{where}[{k}][0]", 0, size - 1)
+            raise Malformed(f"{where}[{k}][0]: index {index} after {previous}: indices must increase")
+        p, q = (_PARSED.get(text) if type(text) is str else None) or parse_rational(text, f"{where}[{k}][1]")
+        if p == 0:
+            raise Malformed(f"{where}[{k}][1]: zero entries must be left out of sparse vectors")
+        entries.append((index, p, q))
+        previous = index
+    d = extra
+    for q in {q for _, _, q in entries}:
+        d = lcm(d, q)
+        if d.bit_length() > MAX_DENOMINATOR_BITS:
+            raise Malformed(f"{where}: common denominator has more than {MAX_DENOMINATOR_BITS} bits")
+    return d, {index: p * (d // q) for index, p, q in entries}
+
+
+# -- the objects a file only names, rebuilt here -----------------------------------------
+
+@lru_cache(maxsize=4)
+def no_signalling_rows(settings, outcomes):
+    """Rows of the spec, in order: normalisation per setting tuple u, then for each
+    party i, each u with u_i != 0, each x_-i: sum_{x_i} P(x|u) - P(x|u, u_i := 0) = 0.
+    Returns ``(rows, number of normalisation rows)``; rows are ``(column, ±1)`` pairs."""
+    setting_tuples = list(product(*map(range, settings)))
+    outcome_tuples = list(product(*map(range, outcomes)))
+    position = {(u, x): s * len(outcome_tuples) + o for s, u in enumerate(setting_tuples)
+                for o, x in enumerate(outcome_tuples)}
+    rows = [[(position[u, x], 1) for x in outcome_tuples] for u in setting_tuples]
+    for party in range(len(settings)):
+        others = list(product(*(range(d) for i, d in enumerate(outcomes) if i != party)))
+        for u in (u for u in setting_tuples if u[party] != 0):
+            reference = u[:party] + (0,) + u[party + 1:]
+            for rest in others:
+                row = {}
+                for own in range(outcomes[party]):
+                    x = rest[:party] + (own,) + rest[party:]
+                    row[position[u, x]], row[position[reference, x]] = 1, -1
+                rows.append(sorted(row.items()))
+    return tuple(tuple(row) for row in rows), len(setting_tuples)
+
+
+@lru_cache(maxsize=1)
+def paper_rows():
+    """Rows, normalisation count and, per column, its ``(row, coefficient)`` pairs."""
+    rows, num_norm = no_signalling_rows((2, 2, 2, 2), (2, 2, 2, 2))
+    columns = [[] for _ in range(256)]
+    for r, row in enumerate(rows):
+        for column, a in row:
+            columns[column].append((r, a))
+    return rows, num_norm, columns
+
+
+@lru_cache(maxsize=1)
+def paper_bell_coefficients():
+    """Eq. (7) in full-probability form: ``{index: 1}`` for its 64 indicator entries."""
+    return {s * 16 + o: 1 for s, u in enumerate(product("01", repeat=4))
+            for o, x in enumerate(product((0, 1), repeat=4))
+            if ("".join(u) in PAPER_U0 and sum(x) % 2 == 0) or ("".join(u) in PAPER_U1 and sum(x) % 2 == 1)}
+
+
+# -- the claims ----------------------------------------------------------------------------
+
+def check_inequality(certificate, slope, target, where):
+    """Check ``P* <= a + slope B.P`` for every no-signalling box; return ``a``.
+
+    Needs ``s_j = sum_r y_r A[r][j] - e*_j + slope B_j >= 0`` for every j and
+    ``a = sum of y_r over the normalisation rows``: then for P >= 0 with
+    ``A P = b``, ``P* - slope B.P = y.(A P) - s.P <= y.b = a``."""
+    rows, num_norm, _ = paper_rows()
+    bound_text, multipliers = fields(certificate, where, ("bound", "multipliers"))
+    bound = fraction(bound_text, where + ".bound")
+    d, y = sparse(multipliers, len(rows), where + ".multipliers", slope.denominator)
+    reduced = [0] * 256  # d * s
+    for r, weight in y.items():
+        for column, a in rows[r]:
+            reduced[column] += weight * a
+    reduced[target] -= d
+    for column, b in paper_bell_coefficients().items():
+        reduced[column] += d // slope.denominator * slope.numerator * b
+    negative = next((j for j, value in enumerate(reduced) if value < 0), None)
+    if negative is not None:
+        raise NotProven(f"{where}: s_{negative} = {Fraction(reduced[negative], d)} < 0: the multipliers "
+                        f"do not dominate P* - {slope} B.P at index {negative}")
+    total = Fraction(sum(w for r, w in y.items() if r < num_norm), d)
+    if total != bound:
+        raise NotProven(f"{where}: bound {bound} is not the sum {total} of the normalisation multipliers")
+    return bound
+
+
+def check_box(box, target, where):
+    """Check a sparse no-signalling box W >= 0; return ``(W*, B.W)`` exactly."""
+    rows, num_norm, columns = paper_rows()
+    d, w = sparse(box, 256, where)
+    if any(value < 0 for value in w.values()):
+        raise NotProven(f"{where}: negative probability at index {min(j for j in w if w[j] < 0)}")
+    residual = [-d] * num_norm + [0] * (len(rows) - num_norm)  # A (d W) - d b
+    for column, value in w.items():
+        for r, a in columns[column]:
+            residual[r] += a * value
+    if any(residual):
+        r = next(r for r, value in enumerate(residual) if value)
+        raise NotProven(f"{where}: row {r} ({'normalisation' if r < num_norm else 'no-signalling'}) gives "
+                        f"{Fraction(residual[r], d) + (r < num_norm)}, expected {int(r < num_norm)}")
+    bell_value = sum(w.get(j, 0) * b for j, b in paper_bell_coefficients().items())
+    return Fraction(w.get(target, 0), d), Fraction(bell_value, d)
+
+
+def check_output_bound(document, where):
+    """Check an output-bound file (Lemma 11 for one pair); return its statement."""
+    def at(path):
+        return f"{where}: $.{path}"
+
+    keys = ("format", "version", "scenario", "expression", "target", "paper_claim", "value_function")
+    _, _, scenario, expression, target, claim, value_function = fields(document, f"{where}: $", keys)
+    if scenario != PAPER_SCENARIO:
+        raise Malformed(f"{at('scenario')}: version 1 knows only {json.dumps(PAPER_SCENARIO)}, "
+                        f"found {_show(scenario)}")
+    name, direction, coefficients = fields(expression, at("expression"),
+                                           ("name", "direction", "coefficients"))
+    if name != "paper" or direction != "minimise":
+        raise Malformed(f"{at('expression')}: expected name 'paper' (eq. (7)) and direction 'minimise', "
+                        f"found {_show(name)}, {_show(direction)}")
+    if sparse(coefficients, 256, at("expression.coefficients")) != (1, paper_bell_coefficients()):
+        raise NotProven(f"{at('expression.coefficients')}: differ from eq. (7) as rebuilt by the checker")
+    setting, outcome, index = fields(target, at("target"), ("setting", "outcome", "index"))
+    for label, text in (("setting", setting), ("outcome", outcome)):
+        if not (isinstance(text, str) and len(text) == 4 and set(text) <= {"0", "1"}):
+            raise Malformed(f"{at('target.' + label)}: expected four digits 0/1, found {_show(text)}")
+    if integer(index, at("target.index"), 0, 255) != int(setting, 2) * 16 + int(outcome, 2):
+        raise Malformed(f"{at('target.index')}: {index} is not the index "
+                        f"{int(setting, 2) * 16 + int(outcome, 2)} of P({outcome}|{setting})")
+
+    constant, slope, certificate, witness = fields(claim, at("paper_claim"),
+                                                   ("constant", "slope", "certificate", "witness"))
+    constant, slope = fraction(constant, at("paper_claim.constant")), fraction(slope, at("paper_claim.slope"))
+    if (constant, slope) != PAPER_CLAIM:
+        raise Malformed(f"{at('paper_claim')}: states {constant} + {slope} B.P; eq. (42) is 1/3 + 2/3 B.P")
+    bound = check_inequality(certificate, slope, index, at("paper_claim.certificate"))
+    if bound > constant:
+        raise NotProven(f"{at('paper_claim')}: certified bound {bound} exceeds the constant 1/3 of eq. (42)")
+    attained, bell_value = check_box(witness, index, at("paper_claim.witness"))
+    if attained - slope * bell_value != bound:
+        raise NotProven(f"{at('paper_claim.witness')}: W* - 2/3 B.W = {attained - slope * bell_value}, "
+                        f"not the certified bound {bound}")
+
+    breakpoints, pieces = fields(value_function, at("value_function"), ("breakpoints", "pieces"))
+    points = [fields(b, at(f"value_function.breakpoints[{i}]"), ("bell_value", "value", "witness"))
+              for i, b in enumerate(array(breakpoints, at("value_function.breakpoints"), 1, 4096))]
+    lines = [fields(p, at(f"value_function.pieces[{i}]"), ("constant", "slope", "certificate"))
+             for i, p in enumerate(array(pieces, at("value_function.pieces"), 1, 4096))]
+    if len(lines) != len(points):
+        raise Malformed(f"{at('value_function')}: {len(points)} breakpoints need as many pieces, "
+                        f"found {len(lines)}")
+    deltas = [fraction(d, at(f"value_function.breakpoints[{i}].bell_value"))
+              for i, (d, _, _) in enumerate(points)]
+    values = [fraction(v, at(f"value_function.breakpoints[{i}].value")) for i, (_, v, _) in enumerate(points)]
+    constants = [fraction(c, at(f"value_function.pieces[{i}].constant")) for i, (c, _, _) in enumerate(lines)]
+    slopes = [fraction(s, at(f"value_function.pieces[{i}].slope")) for i, (_, s, _) in enumerate(lines)]
+    if deltas[0] != 0 or any(a >= b for a, b in zip(deltas, deltas[1:])):
+        raise Malformed(f"{at('value_function.breakpoints')}: bell_value must start at 0 and "
+                        f"increase strictly")
+    if slopes[-1] < 0 or any(a <= b for a, b in zip(slopes, slopes[1:])):
+        raise Malformed(f"{at('value_function.pieces')}: slopes must be >= 0 and decrease strictly")
+    if slopes[-1] != 0:
+        raise NotProven(f"{at('value_function.pieces')}: the last piece must be flat, "
+                        f"found slope {slopes[-1]}")
+    for i, (c, s, (_, _, certificate)) in enumerate(zip(constants, slopes, lines)):
+        if check_inequality(certificate, s, index, at(f"value_function.pieces[{i}].certificate")) != c:
+            raise NotProven(f"{at(f'value_function.pieces[{i}]')}: certificate bound differs from "
+                            f"the constant {c}")
+        for j in range(i, min(i + 2, len(deltas))):  # piece i meets v_i and v_{i+1}
+            if c + s * deltas[j] != values[j]:
+                raise NotProven(f"{at(f'value_function.pieces[{i}]')}: {c} + {s} * {deltas[j]} = "
+                                f"{c + s * deltas[j]}, not v_{j} = {values[j]}")
+    for i, (_, _, box) in enumerate(points):
+        attained, bell_value = check_box(box, index, at(f"value_function.breakpoints[{i}].witness"))
+        if bell_value > deltas[i] or attained != values[i]:
+            raise NotProven(f"{at(f'value_function.breakpoints[{i}].witness')}: B.W = {bell_value} "
+                            f"(needs <= {deltas[i]}), W* = {attained} (needs {values[i]})")
+    return {"setting": setting, "outcome": outcome, "index": index, "bound": bound,
+            "breakpoints": list(zip(deltas, values)), "pieces": list(zip(constants, slopes))}
+
+
+def check_coverage(proven, present, where="folder"):
+    """Lemma 11 "for every (u*, x*)": one proven file ``u<setting>-x<outcome>.json`` per pair.
+
+    ``proven`` maps file names to the statements of files that passed;
+    ``present`` holds every certificate file name of the folder."""
+    for name, statement in proven.items():
+        if name != f"u{statement['setting']}-x{statement['outcome']}.json":
+            raise NotProven(f"{where}: file {name} proves P({statement['outcome']}|{statement['setting']}); "
+                            f"its name must match its target")
+    pairs = [f"u{u:04b}-x{x:04b}.json" for u in range(16) for x in range(16)]
+    absent = [p for p in pairs if p not in present]
+    failed = [p for p in pairs if p in present and p not in proven]
+    if absent or failed:
+        raise NotProven(f"{where}: {256 - len(absent) - len(failed)} of 256 pairs proven; absent: "
+                        f"{absent[:4] + ['...'] * (len(absent) > 4)}, "
+                        f"not proven: {failed[:4] + ['...'] * (len(failed) > 4)}")
+
+
+def check_manifest(document, folder, where):
+    """Check a manifest: safe, sorted, unique paths, each a regular file with that SHA-256."""
+    _, _, files, provenance = fields(document, f"{where}: $", ("format", "version", "files", "provenance"))
+    if not isinstance(provenance, dict) or not all(isinstance(v, str) for v in provenance.values()):
+        raise Malformed(f"{where}: $.provenance: expected an object of strings")
+    listed = []
+    for k, entry in enumerate(array(files, f"{where}: $.files", 0, 100_000)):
+        path, digest = fields(entry, f"{where}: $.files[{k}]", ("path", "sha256"))
+        if not (isinstance(path, str) and _SAFE_PATH.fullmatch(path)) or set(path.split("/")) & {".", ".."}:
+            raise Malformed(f"{where}: $.files[{k}].path: expected a relative '/'-separated path inside the "
+                            f"folder (letters, digits, '._-', no '..'), found {_show(path)}")
+        if not (isinstance(digest, str) and re.fullmatch("[0-9a-f]{64}", digest)):
+            raise Malformed(f"{where}: $.files[{k}].sha256: expected 64 lowercase hex digits")
+        listed.append((path, digest))
+    if [p for p, _ in listed] != sorted({p for p, _ in listed}):
+        raise Malformed(f"{where}: $.files: paths must be sorted and unique")
+    for path, digest in listed:
+        parts = path.split("/")
+        if any(os.path.islink(os.path.join(folder, *parts[:depth])) for depth in range(1, len(parts))):
+            raise Malformed(f"{where}: {path}: goes through a symbolic link")
+        if not os.path.lexists(os.path.join(folder, *parts)):
+            raise NotProven(f"{where}: listed file {path} does not exist")
+        if hashlib.sha256(read_bytes(os.path.join(folder, *parts), f"{where}: {path}")).hexdigest() != digest:
+            raise NotProven(f"{where}: {path}: SHA-256 differs from the manifest")
+    return {p for p, _ in listed}
+
+
+# -- proof records (docs/proof-record-format.md): algebra rechecked with Fractions -------
+
+def _polynomial(terms, arity, where):
+    """``[[exponents], "c"], ...`` as ``{exponents: Fraction}`` (zero terms dropped)."""
+    result = {}
+    for k, term in enumerate(array(terms, where, 0, 10_000)):
+        if type(term) is not list or len(term) != 2 or type(term[0]) is not list or len(term[0]) != arity:
+            raise Malformed(f"{where}[{k}]: expected [[{arity} exponents], \"rational\"], found {_show(term)}")
+        key = tuple(integer(e, f"{where}[{k}][0]", 0, 64) for e in term[0])
+        result[key] = result.get(key, 0) + fraction(term[1], f"{where}[{k}][1]")
+    return {key: value for key, value in result.items() if value}
+
+
+def _multiply(left, right):
+    product = {}
+    for ka, va in left.items():
+        for kb, vb in right.items():
+            key = tuple(a + b for a, b in zip(ka, kb))
+            product[key] = product.get(key, 0) + va * vb
+    return {key: value for key, value in product.items() if value}
+
+
+def check_algebra_step(step, where="step"):
+    """True iff one algebra step holds (kinds: polynomial-identity, -nonnegative,
+    -evaluation, rational-inequality); raises :class:`Malformed` if malformed.
+
+    >>> check_algebra_step({"kind": "polynomial-evaluation", "variables": ["s"], "claim": "",
+    ...     "polynomial": [[[8], "1/2"]], "values": ["2/5"], "expected": "128/390625"})
+    True
+    """
+    if not isinstance(step, dict):
+        raise Malformed(f"{where}: expected an object, found {_show(step)}")
+    variables = array(step.get("variables"), f"{where}.variables", 0, 16)
+    if not all(type(v) is str for v in variables) or len(set(variables)) != len(variables):
+        raise Malformed(f"{where}.variables: expected distinct names")
+    arity, kind = len(variables), step.get("kind")
+    if kind == "polynomial-identity":
+        lhs = _polynomial(step.get("lhs"), arity, f"{where}.lhs")
+        total = {}
+        for k, term in enumerate(array(step.get("rhs"), f"{where}.rhs", 0, 1000)):
+            coefficient, factors = fields(term, f"{where}.rhs[{k}]", ("coefficient", "factors"))
+            product = {(0,) * arity: fraction(coefficient, f"{where}.rhs[{k}].coefficient")}
+            for m, factor in enumerate(array(factors, f"{where}.rhs[{k}].factors", 0, 64)):
+                product = _multiply(product, _polynomial(factor, arity, f"{where}.rhs[{k}].factors[{m}]"))
+            for key, value in product.items():
+                total[key] = total.get(key, 0) + value
+        return lhs == {key: value for key, value in total.items() if value}
+    if kind == "polynomial-nonnegative":
+        polynomial = _polynomial(step.get("polynomial"), arity, f"{where}.polynomial")
+        positive = array(step.get("positive_variables"), f"{where}.positive_variables", 0, arity)
+        others = array(step.get("nonnegative_variables"), f"{where}.nonnegative_variables", 0, arity)
+        if set(positive) | set(others) != set(variables) or type(step.get("strict")) is not bool:
+            raise Malformed(f"{where}: every variable must be declared positive or non-negative; strict a bool")
+        if any(value < 0 for value in polynomial.values()):
+            return False
+        return not step["strict"] or any(
+            value > 0 and all(e == 0 or variables[i] in positive for i, e in enumerate(key))
+            for key, value in polynomial.items())
+    if kind in ("polynomial-evaluation", "rational-inequality"):
+        values = [fraction(v, f"{where}.values") for v in array(step.get("values"), f"{where}.values", arity, arity)]
+        total = Fraction(0)
+        for key, coefficient in _polynomial(step.get("polynomial"), arity, f"{where}.polynomial").items():
+            for value, exponent in zip(values, key):
+                coefficient *= value ** exponent
+            total += coefficient
+        if kind == "polynomial-evaluation":
+            return total == fraction(step.get("expected"), f"{where}.expected")
+        bound, relation = fraction(step.get("bound"), f"{where}.bound"), step.get("relation")
+        if relation not in ("<", "<=", ">", ">="):
+            raise Malformed(f"{where}.relation: expected <, <=, > or >=, found {_show(relation)}")
+        return {"<": total < bound, "<=": total <= bound, ">": total > bound, ">=": total >= bound}[relation]
+    raise Malformed(f"{where}.kind: unknown algebra step kind {_show(kind)}")
+
+
+def check_proof_record(document, where):
+    """A proof record: every algebra step must hold; records without algebra are
+    reported as not independently audited (their statement starts with NOT_AUDITED)."""
+    names = ("format", "version", "name", "statement", "inputs", "method", "result", "details", "audit")
+    _, _, name, statement, _, _, result, _, audit = fields(document, where, names)
+    if type(name) is not str or type(statement) is not str or result not in ("proved", "not proved"):
+        raise Malformed(f"{where}: name and statement must be strings, result 'proved' or 'not proved'")
+    if not isinstance(audit, dict) or type(audit.get("independently_audited")) is not bool:
+        raise Malformed(f"{where}: $.audit.independently_audited: expected true or false")
+    if not audit["independently_audited"]:
+        fields(audit, f"{where}: $.audit", ("independently_audited", "reason"))
+        return f"{NOT_AUDITED}: {name}: {audit['reason']}"
+    allowed = {"independently_audited", "algebra", "not_audited_parts"}
+    if not set(audit) <= allowed or "algebra" not in audit:
+        raise Malformed(f"{where}: $.audit: expected keys {sorted(allowed)}")
+    steps = array(audit["algebra"], f"{where}: $.audit.algebra", 1, 1000)
+    for k, step in enumerate(steps):
+        if not check_algebra_step(step, f"{where}: $.audit.algebra[{k}]"):
+            raise NotProven(f"{where}: $.audit.algebra[{k}] does not hold: {step.get('claim', '')}")
+    if result != "proved":
+        raise NotProven(f"{where}: the record says {result!r}")
+    return f"{name}: {statement} ({len(steps)} algebra steps rechecked)"
+
+
+def check_document(document, where, folder="."):
+    """Check a parsed document (a manifest relative to ``folder``); return ``(format, statement)``."""
+    if not isinstance(document, dict):
+        raise Malformed(f"{where}: $: expected a JSON object, found {_show(document)}")
+    kind, version = document.get("format"), document.get("version")
+    if not isinstance(kind, str) or kind not in VERSIONS:
+        raise Malformed(f"{where}: $.format: expected one of {sorted(VERSIONS)}, found {_show(kind)}")
+    if type(version) is not int or version != VERSIONS[kind]:
+        raise Malformed(f"{where}: $.version: this checker knows {kind} version {VERSIONS[kind]} only, "
+                        f"found {_show(version)}")
+    if kind == "certify/manifest":
+        return kind, check_manifest(document, folder, where)
+    if kind == "certify/proof-record":
+        return kind, check_proof_record(document, where)
+    return kind, check_output_bound(document, where)
+
+
+def check_file(path, where=None):
+    """Read, parse and check one file; return ``(format, statement)``."""
+    return check_document(read_json(path, where), where or str(path), os.path.dirname(path) or ".")
+
+
+def _show(value):
+    text = repr(value) if isinstance(value, str) else json.dumps(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def main(paths):
+    """``python checker.py FILE...``: one status line per file; exit 0, 1 or 2 (2 wins)."""
+    code = 0
+    for path in paths:
+        try:
+            check_file(path)
+            print(f"OK          {path}")
+        except CheckError as error:
+            print(f"{'NOT PROVEN' if error.exit_code == 1 else 'MALFORMED':<11} {path}\n  {error}")
+            code = max(code, error.exit_code)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
