@@ -20,7 +20,7 @@ Writers run in :data:`PROOF_WRITERS` order; each takes the shared
 :class:`~certify.report_context.ReportContext` and returns the files written.
 
 >>> [writer.__name__ for writer in PROOF_WRITERS][-2:]
-['write_latex', 'write_manifest_and_citation']
+['write_families_report', 'write_manifest_and_citation']
 """
 
 from __future__ import annotations
@@ -125,6 +125,7 @@ def index_page(claims: list[ClaimReport]) -> str:
     lines += [
         "",
         "* [Errata and clarifications](errata.md)",
+        "* [Other Bell expressions and the N-party families](families.md) (issue 7: local bound, no-signalling optimum, largest output probability)",
         "* LaTeX: [claims table (booktabs)](latex/claims-table.tex), "
         "[standalone proofs](latex/certify-proofs.tex)",
         "* [How to cite this set](citation.md) (`certify cite`)",
