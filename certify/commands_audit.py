@@ -29,15 +29,18 @@ _PAIR_FILE = re.compile(r"u[0-9]+-x[0-9]+\.json")
 
 def check_member(path: str, skip_unknown: bool = False):
     """Check one file of an audited folder; a picklable outcome for worker processes:
-    ``("ok", statement)``, ``("skipped", format)`` or ``("error", exit code, message)``."""
+    ``("ok", format, statement)``, ``("skipped", format)`` or ``("error", format, exit code,
+    message)`` (format None when the file is not a JSON object with a format string)."""
+    kind = None
     try:
         document = checker.read_json(path)
-        if skip_unknown and not (isinstance(document, dict)
-                                 and document.get("format") in list(checker.VERSIONS)):
-            return ("skipped", document.get("format") if isinstance(document, dict) else None)
-        return ("ok", checker.check_document(document, path, os.path.dirname(path))[1])
+        kind = document.get("format") if isinstance(document, dict) else None
+        kind = kind if isinstance(kind, str) else None
+        if skip_unknown and kind not in checker.VERSIONS:
+            return ("skipped", kind)
+        return ("ok",) + checker.check_document(document, path, os.path.dirname(path))
     except checker.CheckError as error:
-        return ("error", error.exit_code, str(error))
+        return ("error", kind, error.exit_code, str(error))
 
 
 def _check_members(paths: list[str], skip_unknown: bool, workers: int):
@@ -92,32 +95,49 @@ def audit(paths, skip_unknown: bool = False, require_manifest: bool = False,
                     found.add(os.path.relpath(path, root).replace(os.sep, "/"))
                     members.append((folder, name, path))
         outcomes = _check_members([path for _, _, path in members], skip_unknown, workers)
-        by_folder: dict[str, tuple[dict, set]] = {}
+        by_folder: dict[str, tuple[dict, set, dict, set, set]] = {}
         for (folder, name, path), outcome in zip(members, outcomes):
-            proven, present = by_folder.setdefault(folder, ({}, set()))
+            proven, present, expression_proven, expression_present, broken = by_folder.setdefault(
+                folder, ({}, set(), {}, set(), set()))
             if outcome[0] == "skipped":
                 results.append((path, "skipped", f"{path}: format {outcome[1]!r} is not one the checker "
                                                  f"knows ({', '.join(sorted(checker.VERSIONS))}); skipped"))
                 continue
             if outcome[0] == "error":
-                results.append((path, "malformed" if outcome[1] == 2 else "not proven", outcome[2]))
-            elif isinstance(outcome[1], str) and outcome[1].startswith(checker.NOT_AUDITED):
+                results.append((path, "malformed" if outcome[2] == 2 else "not proven", outcome[3]))
+            elif isinstance(outcome[2], str) and outcome[2].startswith(checker.NOT_AUDITED):
                 # A proof record whose claim has no algebra the checker can redo: said plainly.
-                results.append((path, "not audited", f"{path}: {outcome[1]}"))
+                results.append((path, "not audited", f"{path}: {outcome[2]}"))
             else:
                 results.append((path, "ok", ""))
-            if isinstance(outcome[-1], dict):
-                proven[name] = outcome[-1]
-            if isinstance(outcome[-1], dict) or (outcome[0] == "error" and _PAIR_FILE.fullmatch(name)):
+            if outcome[1] in checker.EXPRESSION_FORMATS:
+                expression_present.add(name)
+                if outcome[0] == "ok":
+                    expression_proven[name] = outcome[2]
+            elif outcome[1] == "certify/output-bound" or (outcome[0] == "error" and outcome[1] is None
+                                                          and _PAIR_FILE.fullmatch(name)):
                 present.add(name)  # an output-bound certificate (manifests and proof records are not)
-        for folder, (proven, present) in by_folder.items():
-            if present:
-                where = os.path.join(folder, "")
+                if outcome[1] is None:
+                    broken.add(name)  # unreadable: counted for the folder's kind of coverage
+                if outcome[0] == "ok":
+                    proven[name] = outcome[2]
+        for folder, (proven, present, expression_proven, expression_present, broken) in by_folder.items():
+            where = os.path.join(folder, "")
+            if present and (present - broken or not expression_present):  # output-bound files
                 record(where + " (coverage of the 256 pairs)",
                        lambda: checker.check_coverage(proven, present, where))
+            if expression_present:
+                record(where + " (coverage of the expression's pairs)",
+                       lambda: _expression_coverage(expression_proven, expression_present | present, where))
         if require_manifest or os.path.lexists(manifest):
             record(manifest, lambda: _check_listed(manifest, found))
     return results
+
+
+def _expression_coverage(statements: dict, present: set[str], where: str) -> None:
+    if not statements:
+        raise checker.NotProven(f"{where}: no expression document of this folder is proven")
+    checker.check_expression_coverage(statements, present, where)
 
 
 def _check_listed(manifest: str, found: set[str]) -> set[str]:
