@@ -16,7 +16,14 @@ with delta = B.P) for every no-signalling box P:
 
 and the exact value function v(delta) = max{P(x*|u*) : P no-signalling,
 B.P <= delta}. A folder proves "for every (u*, x*)" only with one proven file
-per pair (:func:`check_coverage`). Arithmetic is on Python integers (each
+per pair (:func:`check_coverage`). For a general Bell expression B (given by
+its coefficients in the file; the name ``paper`` must be eq. (7)) in any
+scenario of at most 8 parties, 10 settings and 10 outcomes each, the
+penalty form C = sign B, offset = min C.P has an ``expression-bound`` file per
+pair (the same value function with delta = C.P - offset), a ``bounds.json``
+(local bound by enumeration, no-signalling optimum, largest v(0)) and
+optionally a ``symmetry.json`` (relabelings of B mapping representatives to
+the other pairs); :func:`check_expression_coverage` joins them per folder. Arithmetic is on Python integers (each
 vector scaled to a common denominator) and ``Fraction``. Errors:
 :class:`Malformed` (exit 2: unreadable, not the format, out of range) and
 :class:`NotProven` (exit 1: well formed, but the claim does not follow).
@@ -376,7 +383,12 @@ def check_target(target, shape, where):
 
 
 def pair_index(key, shape, where):
-    """The canonical index of a pair key ``"u1..un|x1..xn"`` (one digit per party, in range)."""
+    """The canonical index of a pair key ``"u1..un|x1..xn"`` (one digit per party, in range):
+    ``setting_index(u) * prod(d_i) + outcome_index(x)``.
+
+    >>> pair_index("0001|1000", PAPER_SHAPE, "$"), pair_key(24, PAPER_SHAPE)
+    (24, '0001|1000')
+    """
     settings, outcomes = shape
     n = len(settings)
     if not (isinstance(key, str) and len(key) == 2 * n + 1 and key[n] == "|"

@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import re
 import sys
+from fractions import Fraction
 
 from certify import checker
 
@@ -64,7 +65,8 @@ def audit(paths, skip_unknown: bool = False, require_manifest: bool = False,
     ``malformed`` or ``skipped`` (a JSON file of another format, only with
     ``skip_unknown``). Each folder holding output-bound files gets a coverage
     entry (:func:`certify.checker.check_coverage`: all 256 pairs proven, names
-    matching targets); a root folder with a ``manifest.json`` (required with
+    matching targets), each folder of expression files one by
+    :func:`certify.checker.check_expression_coverage`; a root folder with a ``manifest.json`` (required with
     ``require_manifest``) gets a manifest entry, which also requires every
     ``.json`` file and symbolic link below the root to be listed. Symbolic
     links are never followed: each one is reported malformed. ``workers``
@@ -214,6 +216,10 @@ def describe(kind: str, statement, path: str) -> str:
         return (f"{path}: certify/manifest version 1: {len(statement)} files, each a regular file "
                 f"inside {os.path.dirname(path) or '.'} with the listed SHA-256\n"
                 + "".join(f"  {p}\n" for p in sorted(statement)))
+    if kind in checker.EXPRESSION_FORMATS:
+        return _describe_expression(kind, statement, path)
+    if kind != "certify/output-bound":
+        return f"{path}: {kind} version 1: {statement}\n"
     target = f"P({statement['outcome']}|{statement['setting']})"
     lines = [
         f"{path}: certify/output-bound version 1, verified by certify.checker",
@@ -226,15 +232,50 @@ def describe(kind: str, statement, path: str) -> str:
         f"  best constant for slope 2/3: {statement['bound']} (a witness attains it), so "
         f"{target} <= {statement['bound']} + 2/3 * B.P",
         f"value function v(delta) = max {{ {target} : P no-signalling, B.P <= delta }}, exact:",
-        f"  {'delta from':<14}{'delta to':<14}{'v at start':<14}v(delta) on the interval",
-    ]
-    breakpoints, pieces = statement["breakpoints"], statement["pieces"]
+    ] + _value_function_table(statement["breakpoints"], statement["pieces"])
+    return "\n".join(lines) + "\n"
+
+
+def _jsonable(value):
+    """A checker statement with Fractions as canonical strings, tuples as lists."""
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    return str(value) if isinstance(value, Fraction) else value
+
+
+def _describe_expression(kind: str, statement, path: str) -> str:
+    """Readable statement of an expression file (bound, bounds or symmetry)."""
+    (settings, outcomes), head = statement["shape"], [f"{path}: {kind} version 1, verified by certify.checker"]
+    head.append(f"scenario: {len(settings)} parties, settings {list(settings)}, outcomes {list(outcomes)}; "
+                f"no-signalling rows rebuilt by the checker; expression identity {statement['expression'][:16]}")
+    if kind == "certify/expression-symmetry":
+        representatives = sorted(set(statement["representative"].values()))
+        return "\n".join(head + [f"{len(statement['representative'])} pairs, each the image of one of "
+                                 f"{len(representatives)} representatives under relabelings keeping B"]) + "\n"
+    sign, offset = statement["penalty"]
+    head.append(f"penalty form: C = {sign} * B, offset min C.P = {offset} over no-signalling boxes, "
+                f"delta(P) = C.P - offset")
+    if kind == "certify/expression-bounds":
+        value, index = statement["max_output"]
+        return "\n".join(head + [
+            f"local bound (every deterministic strategy enumerated): {statement['local_bound']}",
+            f"no-signalling optimum (certificate and witness): {statement['ns_optimum']}",
+            f"max output probability at the optimum (checked against the pair documents by audit of "
+            f"the folder): {value} at {checker.pair_key(index, statement['shape'])}"]) + "\n"
+    target = f"P({statement['outcome']}|{statement['setting']})"
+    head.append(f"value function v(delta) = max {{ {target} : P no-signalling, delta(P) <= delta }}, exact:")
+    return "\n".join(head + _value_function_table(statement["breakpoints"], statement["pieces"])) + "\n"
+
+
+def _value_function_table(breakpoints, pieces) -> list[str]:
+    lines = [f"  {'delta from':<14}{'delta to':<14}{'v at start':<14}v(delta) on the interval"]
     for i, ((delta, value), (constant, slope)) in enumerate(zip(breakpoints, pieces)):
         end = str(breakpoints[i + 1][0]) if i + 1 < len(breakpoints) else "inf"
         terms = ([str(constant)] if constant or not slope else []) + ([f"{slope} * delta"] if slope else [])
-        formula = " + ".join(terms)
-        lines.append(f"  {str(delta):<14}{end:<14}{str(value):<14}{formula}")
-    return "\n".join(lines) + "\n"
+        lines.append(f"  {str(delta):<14}{end:<14}{str(value):<14}{' + '.join(terms)}")
+    return lines
 
 
 def run_show(args) -> int:
@@ -248,6 +289,8 @@ def run_show(args) -> int:
         payload = {"path": args.file, "format": kind}
         if kind == "certify/manifest":
             payload["files"] = sorted(statement)
+        elif kind != "certify/output-bound":
+            payload["statement"] = _jsonable(statement)
         else:
             payload.update({k: statement[k] for k in ("setting", "outcome", "index")})
             payload["paper_claim"] = {"constant": "1/3", "slope": "2/3", "bound": str(statement["bound"])}
@@ -278,7 +321,10 @@ def add_parser(subparsers) -> None:
         "audit", help="check every certificate, coverage and manifest hashes (standard library only)",
         description=("Check every certificate under the given files or folders with the small "
                      "trusted checker (certify/checker.py). Folders are searched recursively; a "
-                     "folder of output-bound files must cover all 256 pairs (u*, x*); a "
+                     "folder of output-bound files must cover all 256 pairs (u*, x*); a folder of "
+                     "expression files (certificates/expressions/<name>/) must prove every pair of its "
+                     "scenario, by the pair's document or by symmetry.json from a representative "
+                     "with one, and hold a proven bounds.json agreeing with the pairs; a "
                      "manifest.json must list every .json file below it with its SHA-256. "
                      f"Default: {DEFAULT_CERTIFICATES}/ (manifest required) and, if present, the "
                      f"certify records in {DEFAULT_PROOFS}/ (other JSON there is skipped with a "

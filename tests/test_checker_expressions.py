@@ -196,3 +196,28 @@ def test_pair_index_and_key_are_inverse():
     shape = ((3, 3), (8, 8))
     assert [checker.pair_index(checker.pair_key(j, shape), shape, "$") for j in range(576)] == list(range(576))
     assert checker.pair_index("12|07", shape, "$") == (1 * 3 + 2) * 64 + 7
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_local_enumeration_agrees_with_the_builders_numpy_enumeration(seed):
+    # Independent algorithm (certify.local_bound: numpy table of every strategy tuple)
+    # on random rational expressions in uneven scenarios, both directions.
+    import random
+
+    from certify.bell_expression import BellExpression
+    from certify.local_bound import local_bound
+    from certify.scenario import Scenario
+
+    generator = random.Random(seed)
+    shapes = [((2, 3, 1), (3, 2, 2)), ((3, 2), (2, 4)), ((2,), (3,)), ((2, 2, 2, 2), (2, 2, 2, 2))]
+    settings, outcomes = shapes[seed]
+    scenario = Scenario(settings, outcomes)
+    coefficients = {j: Fraction(generator.randint(-9, 9), generator.randint(1, 4))
+                    for j in range(scenario.num_probabilities) if generator.random() < 0.5}
+    coefficients = {j: v for j, v in coefficients.items() if v}
+    expression = BellExpression("random", scenario, coefficients, "minimise")
+    scale = 12
+    penalty = (scale, {j: int(v * scale) for j, v in coefficients.items()})
+    expected = local_bound(expression)
+    minimum, chosen = checker.local_minimum((settings, outcomes), penalty, expected.strategy)
+    assert Fraction(minimum, scale) == Fraction(chosen, scale) == expected.value
