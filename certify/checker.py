@@ -515,29 +515,40 @@ def check_expression_bound(document, where):
 def local_minimum(shape, penalty, strategy):
     """``(min C.P over deterministic local boxes, C.P of strategy)``, scaled by c.
 
-    The last party answers each combination of the others' strategies with its
-    best outcome per setting, so only ``prod_{i<n} d_i^{m_i}`` strategies are
-    enumerated (``MAX_ENUMERATION`` bounds the look-ups)."""
+    A deterministic box has P(x|u) = 1 iff x_i = s_i(u_i) for every i, so
+    C.P = sum_u C(s(u)|u). The party r with the most strategies d_r^{m_r}
+    answers each strategy tuple of the others with its best outcome per setting,
+    so only ``prod_{i != r} d_i^{m_i}`` tuples are enumerated (``MAX_ENUMERATION``
+    bounds the coefficient look-ups).
+
+    >>> local_minimum(((2, 2), (2, 2)), (1, {1: 1, 2: 1, 5: 1, 6: 1, 9: 1, 10: 1, 12: 1, 15: 1}),
+    ...               [(0, 0), (0, 0)])  # CHSH as a game: a local strategy loses one round
+    (1, 1)
+    """
     (settings, outcomes), (_, coefficients) = shape, penalty
-    n, outcome_count = len(settings), _product(outcomes)
+    n = len(settings)
     strides = [_product(outcomes[i + 1:]) for i in range(n)]
-    head_settings = list(product(*map(range, settings[:-1])))
-    cost = (_product(d ** m for m, d in zip(settings[:-1], outcomes[:-1]))
-            * len(head_settings) * settings[-1] * outcomes[-1])
+    r = max(range(n), key=lambda i: outcomes[i] ** settings[i])
+    others = [i for i in range(n) if i != r]
+    cost = (_product(outcomes[i] ** settings[i] for i in others) * _product(settings) * outcomes[r])
     if cost > MAX_ENUMERATION:
         raise Malformed(f"local bound: enumeration needs {cost} look-ups, more than the checker's limit "
                         f"{MAX_ENUMERATION}")
-    base = {u: s * outcome_count for s, u in enumerate(product(*map(range, settings)))}
+    base = {u: s * _product(outcomes) for s, u in enumerate(product(*map(range, settings)))}
+    head_settings = list(product(*(range(settings[i]) for i in others)))
+    starts_at = [[base[u[:r] + (u_r,) + u[r:]] for u in head_settings] for u_r in range(settings[r])]
     get, best_total = coefficients.get, None
-    for heads in product(*(product(range(d), repeat=m) for m, d in zip(settings[:-1], outcomes[:-1]))):
-        shifts = [sum(heads[i][u[i]] * strides[i] for i in range(n - 1)) for u in head_settings]
+    for heads in product(*(product(range(outcomes[i]), repeat=settings[i]) for i in others)):
+        shifts = [sum(heads[a][u[a]] * strides[i] for a, i in enumerate(others)) for u in head_settings]
         total = 0
-        for u_last in range(settings[-1]):
-            starts = [base[u + (u_last,)] + shift for u, shift in zip(head_settings, shifts)]
-            total += min(sum(get(j + x * strides[-1], 0) for j in starts) for x in range(outcomes[-1]))
+        for starts in starts_at:
+            starts = [j + shift for j, shift in zip(starts, shifts)]
+            total += min(sum(get(j + x * strides[r], 0) for j in starts) for x in range(outcomes[r]))
         best_total = total if best_total is None else min(best_total, total)
     chosen = sum(get(base[u] + sum(strategy[i][u[i]] * strides[i] for i in range(n)), 0) for u in base)
     return best_total, chosen
+
+
 def check_expression_bounds(document, where):
     """Check ``bounds.json``: the local bound (strategy and exhaustive enumeration),
     the no-signalling optimum (certificate ``C.P >= offset`` and a witness attaining
@@ -600,13 +611,13 @@ def relabeling(generator, shape, where):
     tau = [[permutation(t, outcomes[i], f"outcomes[{i}][{u}]")
             for u, t in enumerate(array(per_party, f"{where}.outcomes[{i}]", settings[i], settings[i]))]
            for i, per_party in enumerate(array(tau, where + ".outcomes", n, n))]
+    setting_strides = [_product(settings[i + 1:]) for i in range(n)]
+    outcome_strides = [_product(outcomes[i + 1:]) for i in range(n)]
     image = []
     for u in product(*map(range, settings)):
-        for x in product(*map(range, outcomes)):
-            moved_u, moved_x = [0] * n, [0] * n
-            for i in range(n):
-                moved_u[pi[i]], moved_x[pi[i]] = sigma[i][u[i]], tau[i][u[i]][x[i]]
-            image.append(pair_index("".join(map(str, moved_u)) + "|" + "".join(map(str, moved_x)), shape, where))
+        moved = sum(sigma[i][u[i]] * setting_strides[pi[i]] for i in range(n)) * _product(outcomes)
+        per_party = [[tau[i][u[i]][x] * outcome_strides[pi[i]] for x in range(outcomes[i])] for i in range(n)]
+        image.extend(moved + sum(parts) for parts in product(*per_party))
     return image
 
 
@@ -631,7 +642,7 @@ def check_expression_symmetry(document, where):
             raise Malformed(f"{at}.pair: expected {pair_key(j, shape)!r} (every pair once, canonical order), "
                             f"found {_show(pair)}")
         position = representative[j] = pair_index(start, shape, at + ".representative")
-        for k in array(word, at + ".word", 0, 4096):
+        for k in array(word, at + ".word", 0, 256):
             position = images[integer(k, at + ".word[]", 0, len(images) - 1)][position]
         if position != j:
             raise NotProven(f"{at}: the word maps {start} to {pair_key(position, shape)}, not to {pair}")
