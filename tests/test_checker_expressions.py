@@ -221,3 +221,19 @@ def test_local_enumeration_agrees_with_the_builders_numpy_enumeration(seed):
     expected = local_bound(expression)
     minimum, chosen = checker.local_minimum((settings, outcomes), penalty, expected.strategy)
     assert Fraction(minimum, scale) == Fraction(chosen, scale) == expected.value
+
+
+def test_relabeling_images_agree_with_the_builder():
+    from certify.scenario import Scenario
+    from certify.symmetry import relabeling_image
+
+    document = _load("mermin5/symmetry.json")
+    shape = ((2,) * 5, (2,) * 5)
+    # mermin5 keeps the parties in place; a party swap in an uneven scenario is added.
+    swap = {"parties": [2, 1, 0], "settings": [[1, 0], [2, 0, 1], [0, 1]],
+            "outcomes": [[[2, 0, 1], [0, 1, 2]], [[1, 0], [0, 1], [1, 0]], [[0, 2, 1], [1, 2, 0]]]}
+    cases = [(shape, g) for g in document["generators"]] + [(((2, 3, 2), (3, 2, 3)), swap)]
+    for k, (shape, generator) in enumerate(cases):
+        image = checker.relabeling(generator, shape, f"$.generators[{k}]")
+        assert list(image) == list(relabeling_image(Scenario(*shape), generator))
+        assert sorted(image) == list(range(checker.size_of(shape)))
