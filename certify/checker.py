@@ -599,7 +599,8 @@ def relabeling(generator, shape, where):
     n = len(settings)
 
     def permutation(value, size, at):
-        if not (isinstance(value, list) and all(type(v) is int for v in value) and sorted(value) == list(range(size))):
+        if not (isinstance(value, list) and all(type(v) is int for v in value)
+                and sorted(value) == list(range(size))):
             raise Malformed(f"{where}.{at}: expected a permutation of 0..{size - 1}, found {_show(value)}")
         return value
 
@@ -607,7 +608,8 @@ def relabeling(generator, shape, where):
     pi = permutation(parties, n, "parties")
     if any(settings[pi[i]] != settings[i] or outcomes[pi[i]] != outcomes[i] for i in range(n)):
         raise Malformed(f"{where}.parties: a party must move to a party with as many settings and outcomes")
-    sigma = [permutation(s, settings[i], f"settings[{i}]") for i, s in enumerate(array(sigma, where + ".settings", n, n))]
+    sigma = [permutation(s, settings[i], f"settings[{i}]")
+             for i, s in enumerate(array(sigma, where + ".settings", n, n))]
     tau = [[permutation(t, outcomes[i], f"outcomes[{i}][{u}]")
             for u, t in enumerate(array(per_party, f"{where}.outcomes[{i}]", settings[i], settings[i]))]
            for i, per_party in enumerate(array(tau, where + ".outcomes", n, n))]
