@@ -16,7 +16,14 @@ with delta = B.P) for every no-signalling box P:
 
 and the exact value function v(delta) = max{P(x*|u*) : P no-signalling,
 B.P <= delta}. A folder proves "for every (u*, x*)" only with one proven file
-per pair (:func:`check_coverage`). Arithmetic is on Python integers (each
+per pair (:func:`check_coverage`). For a general Bell expression B (given by
+its coefficients in the file; the name ``paper`` must be eq. (7)) in any
+scenario of at most 8 parties, 10 settings and 10 outcomes each, the
+penalty form C = sign B, offset = min C.P has an ``expression-bound`` file per
+pair (the same value function with delta = C.P - offset), a ``bounds.json``
+(local bound by enumeration, no-signalling optimum, largest v(0)) and
+optionally a ``symmetry.json`` (relabelings of B mapping representatives to
+the other pairs); :func:`check_expression_coverage` joins them per folder. Arithmetic is on Python integers (each
 vector scaled to a common denominator) and ``Fraction``. Errors:
 :class:`Malformed` (exit 2: unreadable, not the format, out of range) and
 :class:`NotProven` (exit 1: well formed, but the claim does not follow).
@@ -45,13 +52,18 @@ MAX_FILE_BYTES = 64 * 1024 * 1024  # 64 MiB
 MAX_DEPTH = 64  # nesting of JSON arrays and objects
 MAX_DIGITS = 4300  # per integer: Python's default int <-> str conversion limit
 MAX_DENOMINATOR_BITS = 65536  # common denominator of one vector (about 19,700 digits)
-VERSIONS = {"certify/output-bound": 1, "certify/manifest": 1, "certify/proof-record": 1}
+VERSIONS = {"certify/output-bound": 1, "certify/manifest": 1, "certify/proof-record": 1,
+            "certify/expression-bound": 1, "certify/expression-bounds": 1, "certify/expression-symmetry": 1}
+EXPRESSION_FORMATS = ("certify/expression-bound", "certify/expression-bounds", "certify/expression-symmetry")
+MAX_ENUMERATION = 5_000_000  # coefficient look-ups of the local-bound enumeration
 NOT_AUDITED = "not independently audited"  # statement prefix of records without algebra
 PAPER_SCENARIO = {"parties": 4, "settings": [2, 2, 2, 2], "outcomes": [2, 2, 2, 2]}
+PAPER_SHAPE = ((2, 2, 2, 2), (2, 2, 2, 2))  # (settings, outcomes) per party
 PAPER_U0, PAPER_U1 = ("0001", "0010", "0100", "1000"), ("0111", "1011", "1101", "1110")
 PAPER_CLAIM = (Fraction(1, 3), Fraction(2, 3))  # (constant, slope) of eq. (42)
 _RATIONAL = re.compile(r"(-?)(0|[1-9][0-9]*)(?:/([1-9][0-9]*))?")
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _SAFE_PATH = re.compile(r"[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*")
 _NOT_BRACKETS = bytes(c for c in range(256) if c not in b"[]{}")
 _INNERMOST_PAIRS = re.compile(rb"\[\]|\{\}")
@@ -242,15 +254,24 @@ def no_signalling_rows(settings, outcomes):
     return tuple(tuple(row) for row in rows), len(setting_tuples)
 
 
-@lru_cache(maxsize=1)
-def paper_rows():
-    """Rows, normalisation count and, per column, its ``(row, coefficient)`` pairs."""
-    rows, num_norm = no_signalling_rows((2, 2, 2, 2), (2, 2, 2, 2))
-    columns = [[] for _ in range(256)]
+@lru_cache(maxsize=4)
+def system(shape):
+    """Rows, normalisation count and, per column, its ``(row, coefficient)`` pairs,
+    for ``shape = (settings, outcomes)``."""
+    rows, num_norm = no_signalling_rows(*shape)
+    columns = [[] for _ in range(size_of(shape))]
     for r, row in enumerate(rows):
         for column, a in row:
             columns[column].append((r, a))
     return rows, num_norm, columns
+
+
+def size_of(shape):
+    """Number of probabilities ``prod m_i d_i`` of a scenario shape."""
+    size = 1
+    for m, d in zip(*shape):
+        size *= m * d
+    return size
 
 
 @lru_cache(maxsize=1)
@@ -263,37 +284,43 @@ def paper_bell_coefficients():
 
 # -- the claims ----------------------------------------------------------------------------
 
-def check_inequality(certificate, slope, target, where):
-    """Check ``P* <= a + slope B.P`` for every no-signalling box; return ``a``.
+def check_inequality(certificate, slope, target, where, shape=PAPER_SHAPE, penalty=None):
+    """Check ``P_t <= a + slope C.P`` for every no-signalling box; return ``a``.
 
-    Needs ``s_j = sum_r y_r A[r][j] - e*_j + slope B_j >= 0`` for every j and
-    ``a = sum of y_r over the normalisation rows``: then for P >= 0 with
-    ``A P = b``, ``P* - slope B.P = y.(A P) - s.P <= y.b = a``."""
-    rows, num_norm, _ = paper_rows()
+    ``penalty = (c, {j: c C_j})`` (integers; default eq. (7) with c = 1);
+    ``target`` None means ``P_t`` is 0. Needs ``s_j = sum_r y_r A[r][j] - e*_j +
+    slope C_j >= 0`` for every j and ``a = sum of y_r over the normalisation
+    rows``: then for P >= 0 with ``A P = b``, ``P_t - slope C.P = y.(A P) - s.P <= y.b = a``."""
+    rows, num_norm, columns = system(shape)
+    scale, coefficients = penalty or (1, paper_bell_coefficients())
     bound_text, multipliers = fields(certificate, where, ("bound", "multipliers"))
     bound = fraction(bound_text, where + ".bound")
-    d, y = sparse(multipliers, len(rows), where + ".multipliers", slope.denominator)
-    reduced = [0] * 256  # d * s
+    d, y = sparse(multipliers, len(rows), where + ".multipliers", slope.denominator * scale)
+    reduced = [0] * len(columns)  # d * s
     for r, weight in y.items():
         for column, a in rows[r]:
             reduced[column] += weight * a
-    reduced[target] -= d
-    for column, b in paper_bell_coefficients().items():
-        reduced[column] += d // slope.denominator * slope.numerator * b
+    if target is not None:
+        reduced[target] -= d
+    factor = d // (slope.denominator * scale) * slope.numerator
+    for column, c in coefficients.items():
+        reduced[column] += factor * c
     negative = next((j for j, value in enumerate(reduced) if value < 0), None)
     if negative is not None:
         raise NotProven(f"{where}: s_{negative} = {Fraction(reduced[negative], d)} < 0: the multipliers "
-                        f"do not dominate P* - {slope} B.P at index {negative}")
+                        f"do not dominate P* - {slope} C.P at index {negative}")
     total = Fraction(sum(w for r, w in y.items() if r < num_norm), d)
     if total != bound:
         raise NotProven(f"{where}: bound {bound} is not the sum {total} of the normalisation multipliers")
     return bound
 
 
-def check_box(box, target, where):
-    """Check a sparse no-signalling box W >= 0; return ``(W*, B.W)`` exactly."""
-    rows, num_norm, columns = paper_rows()
-    d, w = sparse(box, 256, where)
+def check_box(box, target, where, shape=PAPER_SHAPE, penalty=None):
+    """Check a sparse no-signalling box W >= 0; return ``(W_t, C.W)`` exactly
+    (``C`` as in :func:`check_inequality`; ``W_t`` is 0 without a target)."""
+    rows, num_norm, columns = system(shape)
+    scale, coefficients = penalty or (1, paper_bell_coefficients())
+    d, w = sparse(box, len(columns), where)
     if any(value < 0 for value in w.values()):
         raise NotProven(f"{where}: negative probability at index {min(j for j in w if w[j] < 0)}")
     residual = [-d] * num_norm + [0] * (len(rows) - num_norm)  # A (d W) - d b
@@ -304,8 +331,8 @@ def check_box(box, target, where):
         r = next(r for r, value in enumerate(residual) if value)
         raise NotProven(f"{where}: row {r} ({'normalisation' if r < num_norm else 'no-signalling'}) gives "
                         f"{Fraction(residual[r], d) + (r < num_norm)}, expected {int(r < num_norm)}")
-    bell_value = sum(w.get(j, 0) * b for j, b in paper_bell_coefficients().items())
-    return Fraction(w.get(target, 0), d), Fraction(bell_value, d)
+    value = sum(w.get(j, 0) * c for j, c in coefficients.items())
+    return Fraction(w.get(target, 0), d), Fraction(value, d * scale)
 
 
 def check_output_bound(document, where):
@@ -325,13 +352,7 @@ def check_output_bound(document, where):
                         f"found {_show(name)}, {_show(direction)}")
     if sparse(coefficients, 256, at("expression.coefficients")) != (1, paper_bell_coefficients()):
         raise NotProven(f"{at('expression.coefficients')}: differ from eq. (7) as rebuilt by the checker")
-    setting, outcome, index = fields(target, at("target"), ("setting", "outcome", "index"))
-    for label, text in (("setting", setting), ("outcome", outcome)):
-        if not (isinstance(text, str) and len(text) == 4 and set(text) <= {"0", "1"}):
-            raise Malformed(f"{at('target.' + label)}: expected four digits 0/1, found {_show(text)}")
-    if integer(index, at("target.index"), 0, 255) != int(setting, 2) * 16 + int(outcome, 2):
-        raise Malformed(f"{at('target.index')}: {index} is not the index "
-                        f"{int(setting, 2) * 16 + int(outcome, 2)} of P({outcome}|{setting})")
+    setting, outcome, index = check_target(target, PAPER_SHAPE, at("target"))
 
     constant, slope, certificate, witness = fields(claim, at("paper_claim"),
                                                    ("constant", "slope", "certificate", "witness"))
@@ -345,43 +366,334 @@ def check_output_bound(document, where):
     if attained - slope * bell_value != bound:
         raise NotProven(f"{at('paper_claim.witness')}: W* - 2/3 B.W = {attained - slope * bell_value}, "
                         f"not the certified bound {bound}")
+    breakpoints, pieces = check_value_function(value_function, index, at("value_function"))
+    return {"setting": setting, "outcome": outcome, "index": index, "bound": bound,
+            "breakpoints": breakpoints, "pieces": pieces}
 
-    breakpoints, pieces = fields(value_function, at("value_function"), ("breakpoints", "pieces"))
-    points = [fields(b, at(f"value_function.breakpoints[{i}]"), ("bell_value", "value", "witness"))
-              for i, b in enumerate(array(breakpoints, at("value_function.breakpoints"), 1, 4096))]
-    lines = [fields(p, at(f"value_function.pieces[{i}]"), ("constant", "slope", "certificate"))
-             for i, p in enumerate(array(pieces, at("value_function.pieces"), 1, 4096))]
+
+def check_target(target, shape, where):
+    """``{"setting", "outcome", "index"}`` with one digit per party in range and the
+    canonical index; returns ``(setting, outcome, index)``."""
+    setting, outcome, index = fields(target, where, ("setting", "outcome", "index"))
+    expected = pair_index(f"{setting}|{outcome}" if isinstance(setting, str) and isinstance(outcome, str)
+                          else None, shape, where + ".setting/outcome")
+    if integer(index, where + ".index", 0, size_of(shape) - 1) != expected:
+        raise Malformed(f"{where}.index: {index} is not the index {expected} of P({outcome}|{setting})")
+    return setting, outcome, index
+
+
+def pair_index(key, shape, where):
+    """The canonical index of a pair key ``"u1..un|x1..xn"`` (one digit per party, in range):
+    ``setting_index(u) * prod(d_i) + outcome_index(x)``.
+
+    >>> pair_index("0001|1000", PAPER_SHAPE, "$"), pair_key(24, PAPER_SHAPE)
+    (24, '0001|1000')
+    """
+    settings, outcomes = shape
+    n = len(settings)
+    if not (isinstance(key, str) and len(key) == 2 * n + 1 and key[n] == "|"
+            and all(c in "0123456789" for c in key[:n] + key[n + 1:])
+            and all(int(key[i]) < settings[i] and int(key[n + 1 + i]) < outcomes[i] for i in range(n))):
+        raise Malformed(f"{where}: expected a pair 'u1..u{n}|x1..x{n}' with digits below the settings "
+                        f"{list(settings)} and outcomes {list(outcomes)}, found {_show(key)}")
+    setting = outcome = 0
+    for i in range(n):
+        setting, outcome = setting * settings[i] + int(key[i]), outcome * outcomes[i] + int(key[n + 1 + i])
+    return setting * (size_of(shape) // _product(settings)) + outcome
+
+
+def pair_key(index, shape):
+    """Inverse of :func:`pair_index`."""
+    settings, outcomes = shape
+    setting, outcome = divmod(index, size_of(shape) // _product(settings))
+    digits = []
+    for radices, value in ((settings, setting), (outcomes, outcome)):
+        text = ""
+        for radix in reversed(radices):
+            value, digit = divmod(value, radix)
+            text = str(digit) + text
+        digits.append(text)
+    return "|".join(digits)
+
+
+def _product(values):
+    result = 1
+    for value in values:
+        result *= value
+    return result
+
+
+def check_value_function(value_function, index, where, shape=PAPER_SHAPE, penalty=None, offset=0):
+    """Check the exact value function v(delta) = max{P_t : P no-signalling,
+    C.P - offset <= delta}: pieces certified with ``bound + slope offset = constant``,
+    slopes >= 0 decreasing to 0, lines meeting the breakpoint values, and one
+    witness per breakpoint; returns ``(breakpoints, pieces)`` as Fractions."""
+    breakpoints, pieces = fields(value_function, where, ("breakpoints", "pieces"))
+    points = [fields(b, f"{where}.breakpoints[{i}]", ("bell_value", "value", "witness"))
+              for i, b in enumerate(array(breakpoints, f"{where}.breakpoints", 1, 4096))]
+    lines = [fields(p, f"{where}.pieces[{i}]", ("constant", "slope", "certificate"))
+             for i, p in enumerate(array(pieces, f"{where}.pieces", 1, 4096))]
     if len(lines) != len(points):
-        raise Malformed(f"{at('value_function')}: {len(points)} breakpoints need as many pieces, "
-                        f"found {len(lines)}")
-    deltas = [fraction(d, at(f"value_function.breakpoints[{i}].bell_value"))
-              for i, (d, _, _) in enumerate(points)]
-    values = [fraction(v, at(f"value_function.breakpoints[{i}].value")) for i, (_, v, _) in enumerate(points)]
-    constants = [fraction(c, at(f"value_function.pieces[{i}].constant")) for i, (c, _, _) in enumerate(lines)]
-    slopes = [fraction(s, at(f"value_function.pieces[{i}].slope")) for i, (_, s, _) in enumerate(lines)]
+        raise Malformed(f"{where}: {len(points)} breakpoints need as many pieces, found {len(lines)}")
+    deltas = [fraction(d, f"{where}.breakpoints[{i}].bell_value") for i, (d, _, _) in enumerate(points)]
+    values = [fraction(v, f"{where}.breakpoints[{i}].value") for i, (_, v, _) in enumerate(points)]
+    constants = [fraction(c, f"{where}.pieces[{i}].constant") for i, (c, _, _) in enumerate(lines)]
+    slopes = [fraction(s, f"{where}.pieces[{i}].slope") for i, (_, s, _) in enumerate(lines)]
     if deltas[0] != 0 or any(a >= b for a, b in zip(deltas, deltas[1:])):
-        raise Malformed(f"{at('value_function.breakpoints')}: bell_value must start at 0 and "
-                        f"increase strictly")
+        raise Malformed(f"{where}.breakpoints: bell_value must start at 0 and increase strictly")
     if slopes[-1] < 0 or any(a <= b for a, b in zip(slopes, slopes[1:])):
-        raise Malformed(f"{at('value_function.pieces')}: slopes must be >= 0 and decrease strictly")
+        raise Malformed(f"{where}.pieces: slopes must be >= 0 and decrease strictly")
     if slopes[-1] != 0:
-        raise NotProven(f"{at('value_function.pieces')}: the last piece must be flat, "
-                        f"found slope {slopes[-1]}")
+        raise NotProven(f"{where}.pieces: the last piece must be flat, found slope {slopes[-1]}")
     for i, (c, s, (_, _, certificate)) in enumerate(zip(constants, slopes, lines)):
-        if check_inequality(certificate, s, index, at(f"value_function.pieces[{i}].certificate")) != c:
-            raise NotProven(f"{at(f'value_function.pieces[{i}]')}: certificate bound differs from "
-                            f"the constant {c}")
+        bound = check_inequality(certificate, s, index, f"{where}.pieces[{i}].certificate", shape, penalty)
+        if bound + s * offset != c:
+            raise NotProven(f"{where}.pieces[{i}]: certificate bound {bound} + slope * offset {offset} "
+                            f"differs from the constant {c}")
         for j in range(i, min(i + 2, len(deltas))):  # piece i meets v_i and v_{i+1}
             if c + s * deltas[j] != values[j]:
-                raise NotProven(f"{at(f'value_function.pieces[{i}]')}: {c} + {s} * {deltas[j]} = "
+                raise NotProven(f"{where}.pieces[{i}]: {c} + {s} * {deltas[j]} = "
                                 f"{c + s * deltas[j]}, not v_{j} = {values[j]}")
     for i, (_, _, box) in enumerate(points):
-        attained, bell_value = check_box(box, index, at(f"value_function.breakpoints[{i}].witness"))
-        if bell_value > deltas[i] or attained != values[i]:
-            raise NotProven(f"{at(f'value_function.breakpoints[{i}].witness')}: B.W = {bell_value} "
+        attained, value = check_box(box, index, f"{where}.breakpoints[{i}].witness", shape, penalty)
+        if value - offset > deltas[i] or attained != values[i]:
+            raise NotProven(f"{where}.breakpoints[{i}].witness: C.W - offset = {value - offset} "
                             f"(needs <= {deltas[i]}), W* = {attained} (needs {values[i]})")
-    return {"setting": setting, "outcome": outcome, "index": index, "bound": bound,
-            "breakpoints": list(zip(deltas, values)), "pieces": list(zip(constants, slopes))}
+    return list(zip(deltas, values)), list(zip(constants, slopes))
+
+
+# -- general Bell expressions (certificates/expressions/<name>/) ----------------------------
+
+def check_expression_header(document, where, keys):
+    """Scenario (1..8 parties, 1..10 settings and outcomes each, at most 65,536
+    probabilities), expression (name ``paper`` must be eq. (7)) and, if in ``keys``,
+    the penalty form ``C = sign B``. Returns ``(values of keys, shape, penalty C as
+    (c, {j: c C_j}), sign, offset, identity)``; ``identity`` names the expression."""
+    values = fields(document, f"{where}: $", keys)
+    scenario, expression = values[2], values[3]
+    parties, settings, outcomes = fields(scenario, f"{where}: $.scenario", ("parties", "settings", "outcomes"))
+    integer(parties, f"{where}: $.scenario.parties", 1, 8)
+    shape = tuple(tuple(integer(c, f"{where}: $.scenario.{key}[{k}]", 1, 10)
+                        for k, c in enumerate(array(counts, f"{where}: $.scenario.{key}", parties, parties)))
+                  for key, counts in (("settings", settings), ("outcomes", outcomes)))
+    size = size_of(shape)
+    if size > 65_536:
+        raise Malformed(f"{where}: $.scenario: {size} probabilities, more than the limit 65536")
+    name, direction, coefficients = fields(expression, f"{where}: $.expression", ("name", "direction", "coefficients"))
+    if not (isinstance(name, str) and _NAME.fullmatch(name)) or direction not in ("minimise", "maximise"):
+        raise Malformed(f"{where}: $.expression: expected a name of 1..64 letters, digits, '-', '_' and "
+                        f"direction 'minimise' or 'maximise', found {_show(name)}, {_show(direction)}")
+    scale, bell = sparse(coefficients, size, f"{where}: $.expression.coefficients")
+    if name == "paper" and (shape != PAPER_SHAPE or (scale, bell) != (1, paper_bell_coefficients())):
+        raise NotProven(f"{where}: $.expression: the name 'paper' means eq. (7) as rebuilt by the checker; "
+                        f"these coefficients or this scenario differ")
+    sign, offset = (1 if direction == "minimise" else -1), Fraction(0)
+    if "penalty" in keys:
+        sign_text, offset_text = fields(document["penalty"], f"{where}: $.penalty", ("sign", "offset"))
+        if type(sign_text) is not int or sign_text != sign:
+            raise Malformed(f"{where}: $.penalty.sign: expected {sign} for direction {direction!r}, "
+                            f"found {_show(sign_text)}")
+        offset = fraction(offset_text, f"{where}: $.penalty.offset")
+    identity = hashlib.sha256(json.dumps([scenario, expression], sort_keys=True).encode()).hexdigest()
+    penalty = (scale, {j: sign * c for j, c in bell.items()})
+    return values, shape, penalty, sign, offset, identity
+
+
+def check_expression_bound(document, where):
+    """Check a ``certify/expression-bound`` file: the exact value function of one
+    pair with the penalty value delta = C.P - offset; return its statement."""
+    keys = ("format", "version", "scenario", "expression", "penalty", "target", "value_function")
+    values, shape, penalty, sign, offset, identity = check_expression_header(document, where, keys)
+    setting, outcome, index = check_target(values[5], shape, f"{where}: $.target")
+    breakpoints, pieces = check_value_function(values[6], index, f"{where}: $.value_function", shape,
+                                               penalty, offset)
+    return {"format": "certify/expression-bound", "expression": identity, "penalty": (sign, offset),
+            "shape": shape, "setting": setting, "outcome": outcome, "index": index,
+            "breakpoints": breakpoints, "pieces": pieces}
+
+
+def local_minimum(shape, penalty, strategy):
+    """``(min C.P over deterministic local boxes, C.P of strategy)``, scaled by c.
+
+    A deterministic box has P(x|u) = 1 iff x_i = s_i(u_i) for every i, so
+    C.P = sum_u C(s(u)|u). The party r with the most strategies d_r^{m_r}
+    answers each strategy tuple of the others with its best outcome per setting,
+    so only ``prod_{i != r} d_i^{m_i}`` tuples are enumerated (``MAX_ENUMERATION``
+    bounds the coefficient look-ups).
+
+    >>> local_minimum(((2, 2), (2, 2)), (1, {1: 1, 2: 1, 5: 1, 6: 1, 9: 1, 10: 1, 12: 1, 15: 1}),
+    ...               [(0, 0), (0, 0)])  # CHSH as a game: a local strategy loses one round
+    (1, 1)
+    """
+    (settings, outcomes), (_, coefficients) = shape, penalty
+    n = len(settings)
+    strides = [_product(outcomes[i + 1:]) for i in range(n)]
+    r = max(range(n), key=lambda i: outcomes[i] ** settings[i])
+    others = [i for i in range(n) if i != r]
+    cost = (_product(outcomes[i] ** settings[i] for i in others) * _product(settings) * outcomes[r])
+    if cost > MAX_ENUMERATION:
+        raise Malformed(f"local bound: enumeration needs {cost} look-ups, more than the checker's limit "
+                        f"{MAX_ENUMERATION}")
+    base = {u: s * _product(outcomes) for s, u in enumerate(product(*map(range, settings)))}
+    head_settings = list(product(*(range(settings[i]) for i in others)))
+    starts_at = [[base[u[:r] + (u_r,) + u[r:]] for u in head_settings] for u_r in range(settings[r])]
+    get, best_total = coefficients.get, None
+    for heads in product(*(product(range(outcomes[i]), repeat=settings[i]) for i in others)):
+        shifts = [sum(heads[a][u[a]] * strides[i] for a, i in enumerate(others)) for u in head_settings]
+        total = 0
+        for starts in starts_at:
+            starts = [j + shift for j, shift in zip(starts, shifts)]
+            total += min(sum(get(j + x * strides[r], 0) for j in starts) for x in range(outcomes[r]))
+        best_total = total if best_total is None else min(best_total, total)
+    chosen = sum(get(base[u] + sum(strategy[i][u[i]] * strides[i] for i in range(n)), 0) for u in base)
+    return best_total, chosen
+
+
+def check_expression_bounds(document, where):
+    """Check ``bounds.json``: the local bound (strategy and exhaustive enumeration),
+    the no-signalling optimum (certificate ``C.P >= offset`` and a witness attaining
+    it) and ``is_bell_inequality``; the maximum output probability is compared with
+    the pair documents by :func:`check_expression_coverage`. Returns the statement."""
+    keys = ("format", "version", "scenario", "expression", "penalty", "local_bound", "ns_optimum",
+            "is_bell_inequality", "max_output_probability_at_ns_optimum")
+    values, shape, penalty, sign, offset, identity = check_expression_header(document, where, keys)
+    local, optimum, is_bell, best = values[5:]
+    local_text, strategy_text = fields(local, f"{where}: $.local_bound", ("value", "strategy"))
+    local_value = fraction(local_text, f"{where}: $.local_bound.value")
+    strategy = []
+    for i, (m, d) in enumerate(zip(*shape)):
+        text = array(strategy_text, f"{where}: $.local_bound.strategy", len(shape[0]), len(shape[0]))[i]
+        if not (isinstance(text, str) and len(text) == m and all(c in "0123456789"[:d] for c in text)):
+            raise Malformed(f"{where}: $.local_bound.strategy[{i}]: expected {m} outcome digits below {d}, "
+                            f"found {_show(text)}")
+        strategy.append(tuple(map(int, text)))
+    minimum, chosen = local_minimum(shape, penalty, strategy)
+    if sign * Fraction(chosen, penalty[0]) != local_value or minimum != chosen:
+        raise NotProven(f"{where}: $.local_bound: the strategy gives {sign * Fraction(chosen, penalty[0])}, "
+                        f"the enumeration of every deterministic strategy {sign * Fraction(minimum, penalty[0])}; "
+                        f"the file states {local_value}")
+    value, certificate, witness = fields(optimum, f"{where}: $.ns_optimum", ("value", "certificate", "witness"))
+    if fraction(value, f"{where}: $.ns_optimum.value") != sign * offset:
+        raise NotProven(f"{where}: $.ns_optimum.value: must equal sign * offset = {sign * offset}")
+    bound = check_inequality(certificate, Fraction(1), None, f"{where}: $.ns_optimum.certificate", shape, penalty)
+    if bound != -offset:
+        raise NotProven(f"{where}: $.ns_optimum.certificate: proves C.P >= {-bound}, not the offset {offset}")
+    if check_box(witness, None, f"{where}: $.ns_optimum.witness", shape, penalty)[1] != offset:
+        raise NotProven(f"{where}: $.ns_optimum.witness: C.W differs from the offset {offset}")
+    if type(is_bell) is not bool:
+        raise Malformed(f"{where}: $.is_bell_inequality: expected true or false, found {_show(is_bell)}")
+    if is_bell != (local_value != sign * offset):
+        raise NotProven(f"{where}: $.is_bell_inequality: local bound {local_value} and no-signalling "
+                        f"optimum {sign * offset} say {local_value != sign * offset}")
+    best_value, best_pair = fields(best, f"{where}: $.max_output_probability_at_ns_optimum", ("value", "pair"))
+    return {"format": "certify/expression-bounds", "expression": identity, "penalty": (sign, offset),
+            "shape": shape, "local_bound": local_value, "ns_optimum": sign * offset,
+            "max_output": (fraction(best_value, f"{where}: $.max_output_probability_at_ns_optimum.value"),
+                           pair_index(best_pair, shape, f"{where}: $.max_output_probability_at_ns_optimum.pair"))}
+
+
+def relabeling(generator, shape, where):
+    """The index map g of a relabeling ``{"parties", "settings", "outcomes"}``:
+    ``u'[pi_i] = sigma_i(u_i)``, ``x'[pi_i] = tau_{i,u_i}(x_i)``; each a permutation."""
+    settings, outcomes = shape
+    n = len(settings)
+
+    def permutation(value, size, at):
+        if not (isinstance(value, list) and all(type(v) is int for v in value)
+                and sorted(value) == list(range(size))):
+            raise Malformed(f"{where}.{at}: expected a permutation of 0..{size - 1}, found {_show(value)}")
+        return value
+
+    parties, sigma, tau = fields(generator, where, ("parties", "settings", "outcomes"))
+    pi = permutation(parties, n, "parties")
+    if any(settings[pi[i]] != settings[i] or outcomes[pi[i]] != outcomes[i] for i in range(n)):
+        raise Malformed(f"{where}.parties: a party must move to a party with as many settings and outcomes")
+    sigma = [permutation(s, settings[i], f"settings[{i}]")
+             for i, s in enumerate(array(sigma, where + ".settings", n, n))]
+    tau = [[permutation(t, outcomes[i], f"outcomes[{i}][{u}]")
+            for u, t in enumerate(array(per_party, f"{where}.outcomes[{i}]", settings[i], settings[i]))]
+           for i, per_party in enumerate(array(tau, where + ".outcomes", n, n))]
+    setting_strides = [_product(settings[i + 1:]) for i in range(n)]
+    outcome_strides = [_product(outcomes[i + 1:]) for i in range(n)]
+    image = []
+    for u in product(*map(range, settings)):
+        moved = sum(sigma[i][u[i]] * setting_strides[pi[i]] for i in range(n)) * _product(outcomes)
+        per_party = [[tau[i][u[i]][x] * outcome_strides[pi[i]] for x in range(outcomes[i])] for i in range(n)]
+        image.extend(moved + sum(parts) for parts in product(*per_party))
+    return image
+
+
+def check_expression_symmetry(document, where):
+    """Check ``symmetry.json``: each generator is a relabeling keeping every coefficient
+    of B, and each pair (listed once, canonical order) is its representative's image
+    under its word; returns ``{pair index: representative index}`` in the statement."""
+    keys = ("format", "version", "scenario", "expression", "generators", "pairs")
+    values, shape, penalty, _, _, identity = check_expression_header(document, where, keys)
+    size, coefficients = size_of(shape), penalty[1]
+    images = []
+    for k, generator in enumerate(array(values[4], f"{where}: $.generators", 0, 256)):
+        image = relabeling(generator, shape, f"{where}: $.generators[{k}]")
+        if {image[j]: c for j, c in coefficients.items()} != coefficients:
+            raise NotProven(f"{where}: $.generators[{k}]: does not map every coefficient of B to an equal one")
+        images.append(image)
+    representative = {}
+    for j, entry in enumerate(array(values[5], f"{where}: $.pairs", size, size)):
+        at = f"{where}: $.pairs[{j}]"
+        pair, start, word = fields(entry, at, ("pair", "representative", "word"))
+        if pair != pair_key(j, shape):
+            raise Malformed(f"{at}.pair: expected {pair_key(j, shape)!r} (every pair once, canonical order), "
+                            f"found {_show(pair)}")
+        position = representative[j] = pair_index(start, shape, at + ".representative")
+        for k in array(word, at + ".word", 0, 256):
+            position = images[integer(k, at + ".word[]", 0, len(images) - 1)][position]
+        if position != j:
+            raise NotProven(f"{at}: the word maps {start} to {pair_key(position, shape)}, not to {pair}")
+    for j, start in representative.items():
+        if representative[start] != start or (start == j) != (values[5][j]["word"] == []):
+            raise Malformed(f"{where}: $.pairs[{start}]: a representative must list itself with an empty word")
+    return {"format": "certify/expression-symmetry", "expression": identity, "shape": shape,
+            "representative": representative}
+
+
+def check_expression_coverage(statements, present, where="folder"):
+    """An expression folder proves v for every pair: every statement speaks of one
+    expression and penalty; each pair has a proven ``u<setting>-x<outcome>.json`` or
+    is mapped by ``symmetry.json`` from a representative that has one; ``bounds.json``
+    is proven and its maximum of v(0) over the pairs is right.
+
+    ``statements`` maps file names to the statements of files that passed;
+    ``present`` holds every expression file name of the folder."""
+    if len({s["expression"] for s in statements.values()}) != 1 or len(
+            {s["penalty"] for s in statements.values() if "penalty" in s}) > 1:
+        raise NotProven(f"{where}: the documents do not all speak of one expression and penalty form")
+    by_kind = {}
+    for name, statement in statements.items():
+        by_kind.setdefault(statement["format"], {})[name] = statement
+    shape = next(iter(statements.values()))["shape"]
+    first_value = {}
+    for name, statement in by_kind.get("certify/expression-bound", {}).items():
+        if name != f"u{statement['setting']}-x{statement['outcome']}.json":
+            raise NotProven(f"{where}: file {name} proves the pair {statement['setting']}|{statement['outcome']}; "
+                            f"its name must match its target")
+        first_value[statement["index"]] = statement["breakpoints"][0][1]
+    symmetry = [s for n, s in by_kind.get("certify/expression-symmetry", {}).items() if n == "symmetry.json"]
+    if symmetry:
+        for j, start in symmetry[0]["representative"].items():
+            if j not in first_value and start in first_value:
+                first_value[j] = first_value[start]
+    missing = [pair_key(j, shape) for j in range(size_of(shape)) if j not in first_value]
+    if missing:
+        raise NotProven(f"{where}: {size_of(shape) - len(missing)} of {size_of(shape)} pairs proven (by their "
+                        f"document or by symmetry.json); not proven: {missing[:4] + ['...'] * (len(missing) > 4)}"
+                        f"; unproven files: {sorted(present - set(statements))[:4]}")
+    bounds = by_kind.get("certify/expression-bounds", {}).get("bounds.json")
+    if bounds is None:
+        raise NotProven(f"{where}: no proven bounds.json")
+    value, index = bounds["max_output"]
+    if max(first_value.values()) != value or first_value[index] != value:
+        raise NotProven(f"{where}bounds.json: maximum output probability {value} at {pair_key(index, shape)}; "
+                        f"the pair documents give {max(first_value.values())}, and v(0) = {first_value[index]} "
+                        f"at that pair")
 
 
 def check_coverage(proven, present, where="folder"):
@@ -541,6 +853,10 @@ def check_document(document, where, folder="."):
         return kind, check_manifest(document, folder, where)
     if kind == "certify/proof-record":
         return kind, check_proof_record(document, where)
+    if kind in EXPRESSION_FORMATS:
+        check = {"certify/expression-bound": check_expression_bound, "certify/expression-bounds":
+                 check_expression_bounds, "certify/expression-symmetry": check_expression_symmetry}[kind]
+        return kind, check(document, where)
     return kind, check_output_bound(document, where)
 
 

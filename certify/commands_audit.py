@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import re
 import sys
+from fractions import Fraction
 
 from certify import checker
 
@@ -29,15 +30,18 @@ _PAIR_FILE = re.compile(r"u[0-9]+-x[0-9]+\.json")
 
 def check_member(path: str, skip_unknown: bool = False):
     """Check one file of an audited folder; a picklable outcome for worker processes:
-    ``("ok", statement)``, ``("skipped", format)`` or ``("error", exit code, message)``."""
+    ``("ok", format, statement)``, ``("skipped", format)`` or ``("error", format, exit code,
+    message)`` (format None when the file is not a JSON object with a format string)."""
+    kind = None
     try:
         document = checker.read_json(path)
-        if skip_unknown and not (isinstance(document, dict)
-                                 and document.get("format") in list(checker.VERSIONS)):
-            return ("skipped", document.get("format") if isinstance(document, dict) else None)
-        return ("ok", checker.check_document(document, path, os.path.dirname(path))[1])
+        kind = document.get("format") if isinstance(document, dict) else None
+        kind = kind if isinstance(kind, str) else None
+        if skip_unknown and kind not in checker.VERSIONS:
+            return ("skipped", kind)
+        return ("ok",) + checker.check_document(document, path, os.path.dirname(path))
     except checker.CheckError as error:
-        return ("error", error.exit_code, str(error))
+        return ("error", kind, error.exit_code, str(error))
 
 
 def _check_members(paths: list[str], skip_unknown: bool, workers: int):
@@ -61,7 +65,8 @@ def audit(paths, skip_unknown: bool = False, require_manifest: bool = False,
     ``malformed`` or ``skipped`` (a JSON file of another format, only with
     ``skip_unknown``). Each folder holding output-bound files gets a coverage
     entry (:func:`certify.checker.check_coverage`: all 256 pairs proven, names
-    matching targets); a root folder with a ``manifest.json`` (required with
+    matching targets), each folder of expression files one by
+    :func:`certify.checker.check_expression_coverage`; a root folder with a ``manifest.json`` (required with
     ``require_manifest``) gets a manifest entry, which also requires every
     ``.json`` file and symbolic link below the root to be listed. Symbolic
     links are never followed: each one is reported malformed. ``workers``
@@ -92,32 +97,49 @@ def audit(paths, skip_unknown: bool = False, require_manifest: bool = False,
                     found.add(os.path.relpath(path, root).replace(os.sep, "/"))
                     members.append((folder, name, path))
         outcomes = _check_members([path for _, _, path in members], skip_unknown, workers)
-        by_folder: dict[str, tuple[dict, set]] = {}
+        by_folder: dict[str, tuple[dict, set, dict, set, set]] = {}
         for (folder, name, path), outcome in zip(members, outcomes):
-            proven, present = by_folder.setdefault(folder, ({}, set()))
+            proven, present, expression_proven, expression_present, broken = by_folder.setdefault(
+                folder, ({}, set(), {}, set(), set()))
             if outcome[0] == "skipped":
                 results.append((path, "skipped", f"{path}: format {outcome[1]!r} is not one the checker "
                                                  f"knows ({', '.join(sorted(checker.VERSIONS))}); skipped"))
                 continue
             if outcome[0] == "error":
-                results.append((path, "malformed" if outcome[1] == 2 else "not proven", outcome[2]))
-            elif isinstance(outcome[1], str) and outcome[1].startswith(checker.NOT_AUDITED):
+                results.append((path, "malformed" if outcome[2] == 2 else "not proven", outcome[3]))
+            elif isinstance(outcome[2], str) and outcome[2].startswith(checker.NOT_AUDITED):
                 # A proof record whose claim has no algebra the checker can redo: said plainly.
-                results.append((path, "not audited", f"{path}: {outcome[1]}"))
+                results.append((path, "not audited", f"{path}: {outcome[2]}"))
             else:
                 results.append((path, "ok", ""))
-            if isinstance(outcome[-1], dict):
-                proven[name] = outcome[-1]
-            if isinstance(outcome[-1], dict) or (outcome[0] == "error" and _PAIR_FILE.fullmatch(name)):
+            if outcome[1] in checker.EXPRESSION_FORMATS:
+                expression_present.add(name)
+                if outcome[0] == "ok":
+                    expression_proven[name] = outcome[2]
+            elif outcome[1] == "certify/output-bound" or (outcome[0] == "error" and outcome[1] is None
+                                                          and _PAIR_FILE.fullmatch(name)):
                 present.add(name)  # an output-bound certificate (manifests and proof records are not)
-        for folder, (proven, present) in by_folder.items():
-            if present:
-                where = os.path.join(folder, "")
+                if outcome[1] is None:
+                    broken.add(name)  # unreadable: counted for the folder's kind of coverage
+                if outcome[0] == "ok":
+                    proven[name] = outcome[2]
+        for folder, (proven, present, expression_proven, expression_present, broken) in by_folder.items():
+            where = os.path.join(folder, "")
+            if present and (present - broken or not expression_present):  # output-bound files
                 record(where + " (coverage of the 256 pairs)",
                        lambda: checker.check_coverage(proven, present, where))
+            if expression_present:
+                record(where + " (coverage of the expression's pairs)",
+                       lambda: _expression_coverage(expression_proven, expression_present | present, where))
         if require_manifest or os.path.lexists(manifest):
             record(manifest, lambda: _check_listed(manifest, found))
     return results
+
+
+def _expression_coverage(statements: dict, present: set[str], where: str) -> None:
+    if not statements:
+        raise checker.NotProven(f"{where}: no expression document of this folder is proven")
+    checker.check_expression_coverage(statements, present, where)
 
 
 def _check_listed(manifest: str, found: set[str]) -> set[str]:
@@ -194,6 +216,10 @@ def describe(kind: str, statement, path: str) -> str:
         return (f"{path}: certify/manifest version 1: {len(statement)} files, each a regular file "
                 f"inside {os.path.dirname(path) or '.'} with the listed SHA-256\n"
                 + "".join(f"  {p}\n" for p in sorted(statement)))
+    if kind in checker.EXPRESSION_FORMATS:
+        return _describe_expression(kind, statement, path)
+    if kind != "certify/output-bound":
+        return f"{path}: {kind} version 1: {statement}\n"
     target = f"P({statement['outcome']}|{statement['setting']})"
     lines = [
         f"{path}: certify/output-bound version 1, verified by certify.checker",
@@ -206,15 +232,50 @@ def describe(kind: str, statement, path: str) -> str:
         f"  best constant for slope 2/3: {statement['bound']} (a witness attains it), so "
         f"{target} <= {statement['bound']} + 2/3 * B.P",
         f"value function v(delta) = max {{ {target} : P no-signalling, B.P <= delta }}, exact:",
-        f"  {'delta from':<14}{'delta to':<14}{'v at start':<14}v(delta) on the interval",
-    ]
-    breakpoints, pieces = statement["breakpoints"], statement["pieces"]
+    ] + _value_function_table(statement["breakpoints"], statement["pieces"])
+    return "\n".join(lines) + "\n"
+
+
+def _jsonable(value):
+    """A checker statement with Fractions as canonical strings, tuples as lists."""
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    return str(value) if isinstance(value, Fraction) else value
+
+
+def _describe_expression(kind: str, statement, path: str) -> str:
+    """Readable statement of an expression file (bound, bounds or symmetry)."""
+    (settings, outcomes), head = statement["shape"], [f"{path}: {kind} version 1, verified by certify.checker"]
+    head.append(f"scenario: {len(settings)} parties, settings {list(settings)}, outcomes {list(outcomes)}; "
+                f"no-signalling rows rebuilt by the checker; expression identity {statement['expression'][:16]}")
+    if kind == "certify/expression-symmetry":
+        representatives = sorted(set(statement["representative"].values()))
+        return "\n".join(head + [f"{len(statement['representative'])} pairs, each the image of one of "
+                                 f"{len(representatives)} representatives under relabelings keeping B"]) + "\n"
+    sign, offset = statement["penalty"]
+    head.append(f"penalty form: C = {sign} * B, offset min C.P = {offset} over no-signalling boxes, "
+                f"delta(P) = C.P - offset")
+    if kind == "certify/expression-bounds":
+        value, index = statement["max_output"]
+        return "\n".join(head + [
+            f"local bound (every deterministic strategy enumerated): {statement['local_bound']}",
+            f"no-signalling optimum (certificate and witness): {statement['ns_optimum']}",
+            f"max output probability at the optimum (checked against the pair documents by audit of "
+            f"the folder): {value} at {checker.pair_key(index, statement['shape'])}"]) + "\n"
+    target = f"P({statement['outcome']}|{statement['setting']})"
+    head.append(f"value function v(delta) = max {{ {target} : P no-signalling, delta(P) <= delta }}, exact:")
+    return "\n".join(head + _value_function_table(statement["breakpoints"], statement["pieces"])) + "\n"
+
+
+def _value_function_table(breakpoints, pieces) -> list[str]:
+    lines = [f"  {'delta from':<14}{'delta to':<14}{'v at start':<14}v(delta) on the interval"]
     for i, ((delta, value), (constant, slope)) in enumerate(zip(breakpoints, pieces)):
         end = str(breakpoints[i + 1][0]) if i + 1 < len(breakpoints) else "inf"
         terms = ([str(constant)] if constant or not slope else []) + ([f"{slope} * delta"] if slope else [])
-        formula = " + ".join(terms)
-        lines.append(f"  {str(delta):<14}{end:<14}{str(value):<14}{formula}")
-    return "\n".join(lines) + "\n"
+        lines.append(f"  {str(delta):<14}{end:<14}{str(value):<14}{' + '.join(terms)}")
+    return lines
 
 
 def run_show(args) -> int:
@@ -228,6 +289,8 @@ def run_show(args) -> int:
         payload = {"path": args.file, "format": kind}
         if kind == "certify/manifest":
             payload["files"] = sorted(statement)
+        elif kind != "certify/output-bound":
+            payload["statement"] = _jsonable(statement)
         else:
             payload.update({k: statement[k] for k in ("setting", "outcome", "index")})
             payload["paper_claim"] = {"constant": "1/3", "slope": "2/3", "bound": str(statement["bound"])}
@@ -258,7 +321,10 @@ def add_parser(subparsers) -> None:
         "audit", help="check every certificate, coverage and manifest hashes (standard library only)",
         description=("Check every certificate under the given files or folders with the small "
                      "trusted checker (certify/checker.py). Folders are searched recursively; a "
-                     "folder of output-bound files must cover all 256 pairs (u*, x*); a "
+                     "folder of output-bound files must cover all 256 pairs (u*, x*); a folder of "
+                     "expression files (certificates/expressions/<name>/) must prove every pair of its "
+                     "scenario, by the pair's document or by symmetry.json from a representative "
+                     "with one, and hold a proven bounds.json agreeing with the pairs; a "
                      "manifest.json must list every .json file below it with its SHA-256. "
                      f"Default: {DEFAULT_CERTIFICATES}/ (manifest required) and, if present, the "
                      f"certify records in {DEFAULT_PROOFS}/ (other JSON there is skipped with a "
