@@ -28,7 +28,7 @@ from certify.no_signalling import NoSignallingSystem
 from certify.scenario import Scenario
 
 __all__ = ["FORMAT", "VERSION", "PAPER_CONSTANT", "PAPER_SLOPE", "BUILTIN_EXPRESSIONS",
-           "build_document", "verify_document", "verify_optimum", "file_name", "parse_rational"]
+           "build_document", "verify_document", "verify_optimum", "check_value_function", "file_name", "parse_rational"]
 
 FORMAT = "certify/output-bound"
 VERSION = 1
@@ -353,7 +353,18 @@ def verify_document(document, expected_expression: BellExpression | None = None)
     if attained != bound:
         raise ClaimNotProven(f"$.paper_claim.witness: attains {attained}, not the bound {bound}")
 
-    function = _object(document["value_function"], "$.value_function", {"breakpoints", "pieces"})
+    points, lines = check_value_function(system, bell, target, document["value_function"],
+                                         bell_integers=bell_integers)
+    return {"target": scenario.pair_key(target), "paper_bound": bound, "breakpoints": points, "pieces": lines}
+
+
+def check_value_function(system: NoSignallingSystem, bell: list[Fraction], target: int, function,
+                         offset: Fraction = Fraction(0), bell_integers=None) -> tuple[list, list]:
+    """The value-function conditions of the format spec, exactly, with penalty
+    value ``C.P - offset`` (``offset = 0`` and ``C = B`` for Lemma 11); returns
+    ``(breakpoints, pieces)``. Shared by every document kind that stores one."""
+    bell_integers = bell_integers or _bell_integers(bell)
+    function = _object(function, "$.value_function", {"breakpoints", "pieces"})
     breakpoints, pieces = function["breakpoints"], function["pieces"]
     _require(isinstance(breakpoints, list) and breakpoints, "$.value_function.breakpoints: expected a non-empty list")
     _require(isinstance(pieces, list) and len(pieces) == len(breakpoints),
@@ -366,8 +377,8 @@ def verify_document(document, expected_expression: BellExpression | None = None)
         value = parse_rational(point["value"], f"{where}.value")
         _require(delta == 0 if i == 0 else delta > points[-1][0], f"{where}.bell_value: must start at 0 and increase")
         box = _checked_box_parts(system, point["witness"], f"{where}.witness")
-        if _bell_value_of_parts(bell_integers, box) > delta:
-            raise ClaimNotProven(f"{where}.witness: Bell value exceeds {delta}")
+        if _bell_value_of_parts(bell_integers, box) - offset > delta:
+            raise ClaimNotProven(f"{where}.witness: Bell (penalty) value exceeds {delta}")
         if _entry(box, target) != value:
             raise ClaimNotProven(f"{where}.witness: P(target) = {_entry(box, target)}, not {value}")
         points.append((delta, value))
@@ -380,15 +391,16 @@ def verify_document(document, expected_expression: BellExpression | None = None)
         _require(s >= 0 and (not lines or s < lines[-1][1]), f"{where}.slope: slopes must be >= 0 and decrease")
         certified = _check_inequality(system, bell, target, s, piece["certificate"], f"{where}.certificate",
                                       bell_integers)
-        if certified != a:
-            raise ClaimNotProven(f"{where}: certificate bound {certified} differs from the constant {a}")
+        if certified + s * offset != a:
+            raise ClaimNotProven(f"{where}: certificate bound {certified} (+ slope * offset {offset}) "
+                                 f"differs from the constant {a}")
         for delta, value in points[i:i + 2]:
             if a + s * delta != value:
                 raise ClaimNotProven(f"{where}: line gives {a + s * delta} at {delta}, the witness {value}")
         lines.append((a, s))
     if lines[-1][1] != 0:
         raise ClaimNotProven("$.value_function.pieces[-1].slope: the last piece must be flat")
-    return {"target": scenario.pair_key(target), "paper_bound": bound, "breakpoints": points, "pieces": lines}
+    return points, lines
 
 
 def verify_optimum(expression: BellExpression, target: int, bell_value: Fraction, value: Fraction,

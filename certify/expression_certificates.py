@@ -36,7 +36,7 @@ from typing import Callable
 
 from certify.bell_expression import BellExpression
 from certify.certificate import (_bell_value, _check_box, _check_inequality, _integer, _object, _require,
-                                 _system, parse_rational)
+                                 _system, check_value_function, parse_rational)
 from certify.errors import ClaimNotProven, InputError
 from certify.jsonio import rational, sparse
 from certify.local_bound import deterministic_box_value, local_bound
@@ -313,40 +313,7 @@ def verify_expression_document(document, expression: BellExpression) -> dict:
         raise InputError(f"$.target: {error}") from None
     _require(_integer(target_spec["index"], "$.target.index") == target,
              f"$.target.index: expected {target} for this setting and outcome")
-    function = _object(document["value_function"], "$.value_function", {"breakpoints", "pieces"})
-    breakpoints, pieces = function["breakpoints"], function["pieces"]
-    _require(isinstance(breakpoints, list) and breakpoints, "$.value_function.breakpoints: expected a non-empty list")
-    _require(isinstance(pieces, list) and len(pieces) == len(breakpoints),
-             "$.value_function.pieces: expected one piece per breakpoint")
-    points = []
-    for i, point in enumerate(breakpoints):
-        where = f"$.value_function.breakpoints[{i}]"
-        point = _object(point, where, {"bell_value", "value", "witness"})
-        delta = parse_rational(point["bell_value"], f"{where}.bell_value")
-        value = parse_rational(point["value"], f"{where}.value")
-        _require(delta == 0 if i == 0 else delta > points[-1][0], f"{where}.bell_value: must start at 0 and increase")
-        box = _check_box(system, point["witness"], f"{where}.witness")
-        if _bell_value(bell, box) - offset > delta:
-            raise ClaimNotProven(f"{where}.witness: penalty value exceeds {delta}")
-        if box[target] != value:
-            raise ClaimNotProven(f"{where}.witness: P(target) = {box[target]}, not {value}")
-        points.append((delta, value))
-    lines = []
-    for i, piece in enumerate(pieces):
-        where = f"$.value_function.pieces[{i}]"
-        piece = _object(piece, where, {"constant", "slope", "certificate"})
-        a = parse_rational(piece["constant"], f"{where}.constant")
-        s = parse_rational(piece["slope"], f"{where}.slope")
-        _require(s >= 0 and (not lines or s < lines[-1][1]), f"{where}.slope: slopes must be >= 0 and decrease")
-        certified = _check_inequality(system, bell, target, s, piece["certificate"], f"{where}.certificate")
-        if certified + s * offset != a:
-            raise ClaimNotProven(f"{where}: certificate bound {certified} + slope * offset differs from the constant {a}")
-        for delta, value in points[i:i + 2]:
-            if a + s * delta != value:
-                raise ClaimNotProven(f"{where}: line gives {a + s * delta} at {delta}, the witness {value}")
-        lines.append((a, s))
-    if lines[-1][1] != 0:
-        raise ClaimNotProven("$.value_function.pieces[-1].slope: the last piece must be flat")
+    points, lines = check_value_function(system, bell, target, document["value_function"], offset)
     return {"target": scenario.pair_key(target), "breakpoints": points, "pieces": lines}
 
 
