@@ -21,8 +21,9 @@ import sys
 from fractions import Fraction
 
 from certify.bell_expression import BellExpression
+from certify.commands_lemma11 import select_targets
 from certify.certificate import _bell_value, _check_box, _check_inequality, _system
-from certify.errors import ClaimNotProven, InputError
+from certify.errors import ClaimNotProven
 from certify.expression_certificates import ExpressionCertifier, penalty_form
 from certify.expression_format import canonical_order
 from certify.expression_library import builtin_names, resolve_expression
@@ -122,15 +123,7 @@ def expression_optimum_table(expression: BellExpression, bell_value: Fraction, s
                              show_progress: bool = False) -> dict:
     """``max P(x*|u*)`` subject to penalty value ``<= bell_value``, every (or one) pair."""
     scenario = expression.scenario
-    if (setting is None) != (outcome is None):
-        raise InputError("--setting and --outcome must be given together")
-    if setting is not None:
-        try:
-            targets = [scenario.index(scenario.parse_setting(setting), scenario.parse_outcome(outcome))]
-        except ValueError as error:
-            raise InputError(f"--setting/--outcome: {error}") from None
-    else:
-        targets = list(range(scenario.num_probabilities))
+    targets = select_targets(scenario, setting, outcome)
     certifier = ExpressionCertifier(expression)
     progress = Progress("optimum", show_progress)
     optima, certificates = {}, {}

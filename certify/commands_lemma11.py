@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
@@ -16,7 +15,7 @@ from certify.jsonio import rational, sparse
 from certify.progress import Progress
 from certify.regenerate import part_names, regenerate
 
-__all__ = ["add_parser", "parse_exact", "optimum_table"]
+__all__ = ["add_parser", "parse_exact", "optimum_table", "select_targets"]
 
 _EXACT = re.compile(r"\s*(\d+)(?:/(\d+)|\.(\d+))?\s*")
 
@@ -44,14 +43,8 @@ def parse_exact(text: str, option: str) -> Fraction:
     return Fraction(int(whole))
 
 
-def optimum_table(bell_value: Fraction, setting: str | None = None, outcome: str | None = None,
-                  with_certificates: bool = False, show_progress: bool = False) -> dict:
-    """Exact ``max P(x*|u*) s.t. B.P <= bell_value`` for all (or one) pairs,
-    each checked by its dual line and witness box before it is returned."""
-    from certify.output_bound import PairCertifier  # heavy (HiGHS, FLINT): imported when used
-
-    expression = paper_bell_expression()
-    scenario = expression.scenario
+def select_targets(scenario, setting: str | None, outcome: str | None) -> list[int]:
+    """The target indices of ``--setting``/``--outcome`` (both or neither; all pairs when neither)."""
     if (setting is None) != (outcome is None):
         raise InputError("--setting and --outcome must be given together")
     if setting is not None:
@@ -61,6 +54,18 @@ def optimum_table(bell_value: Fraction, setting: str | None = None, outcome: str
             raise InputError(f"--setting/--outcome: {error}") from None
     else:
         targets = list(range(scenario.num_probabilities))
+    return targets
+
+
+def optimum_table(bell_value: Fraction, setting: str | None = None, outcome: str | None = None,
+                  with_certificates: bool = False, show_progress: bool = False) -> dict:
+    """Exact ``max P(x*|u*) s.t. B.P <= bell_value`` for all (or one) pairs,
+    each checked by its dual line and witness box before it is returned."""
+    from certify.output_bound import PairCertifier  # heavy (HiGHS, FLINT): imported when used
+
+    expression = paper_bell_expression()
+    scenario = expression.scenario
+    targets = select_targets(scenario, setting, outcome)
     certifier = PairCertifier(expression)
     progress = Progress("optimum", show_progress)
     optima, certificates = {}, {}

@@ -316,7 +316,6 @@ def theorem20_chain(epsilon, protocol_delta, rounds: int, output_bits: int = 1,
     """
     eps, delta, n, m, gamma_model, extractor = _checked_inputs(
         epsilon, protocol_delta, rounds, output_bits, gamma_model, extractor)
-    scale = (HALF - eps) ** 4
     delta_az = _paper_delta_az(n)
     eps_az = 2 * iv.exp(-delta_az ** 2 * n / 4)
     eps_az_lemma7 = 2 * iv.exp(-delta_az ** 2 * n / 2)

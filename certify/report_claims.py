@@ -183,7 +183,7 @@ def theorem_claim(context: ReportContext, number: int) -> ClaimReport:
     holds = region["holds"] and certified["holds"]
     larger = b_star is not None and Fraction(b_star) > 1
     condition_status = "refuted" if not holds else ("tightened" if larger else "verified")
-    condition_reason = (f"(" + equation + ") ⇔ δ < (1/2−ε)^8/2 proved symbolically"
+    condition_reason = ("(" + equation + ") ⇔ δ < (1/2−ε)^8/2 proved symbolically"
                         + (f"; with the certified Lemma 11 the condition can be weakened to "
                            f"δ < (1/2−ε)^8·{b_star}^2/2" if larger else ""))
     proved = (

@@ -1,6 +1,5 @@
 """Stored Lemma-11 certificates: exact check, coverage and regeneration."""
 
-import json
 import subprocess
 import sys
 from fractions import Fraction

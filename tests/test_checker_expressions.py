@@ -4,7 +4,6 @@ exit class, and a folder missing a pair fails its coverage."""
 
 from __future__ import annotations
 
-import copy
 import json
 import shutil
 from fractions import Fraction

@@ -5,7 +5,7 @@ from fractions import Fraction
 import pytest
 
 from certify.errors import InputError
-from certify.expression_format import (COLLINS_GISIN, CORRELATORS, FORMAT, SIGNALING, expression_document,
+from certify.expression_format import (COLLINS_GISIN, CORRELATORS, FORMAT, expression_document,
                                        from_representation, parse_expression, representation_labels,
                                        to_representation)
 from certify.expression_library import LIBRARY, builtin_expression, chsh_expression, magic_square_expression

@@ -1,7 +1,6 @@
 """Orbit representatives with checked symmetry maps (certify/expression-symmetry)."""
 
 import copy
-import json
 from fractions import Fraction
 from pathlib import Path
 
