@@ -144,6 +144,19 @@ def _integer(value, where: str) -> int:
     return value
 
 
+def _check_target(value, scenario: Scenario) -> int:
+    """The target index of ``{"setting", "outcome", "index"}``, all three consistent."""
+    target_spec = _object(value, "$.target", {"setting", "outcome", "index"})
+    try:
+        target = scenario.index(scenario.parse_setting(target_spec["setting"]),
+                                scenario.parse_outcome(target_spec["outcome"]))
+    except ValueError as error:
+        raise InputError(f"$.target: {error}") from None
+    _require(_integer(target_spec["index"], "$.target.index") == target,
+             f"$.target.index: expected {target} for this setting and outcome")
+    return target
+
+
 def _sparse_parts(value, size: int, where: str) -> dict[int, tuple[int, int]]:
     """Sparse vector as index -> (numerator, denominator), fully validated.
 
@@ -329,14 +342,7 @@ def verify_document(document, expected_expression: BellExpression | None = None)
     bell = expected_expression.dense()
     bell_integers = _bell_integers(bell)
 
-    target_spec = _object(document["target"], "$.target", {"setting", "outcome", "index"})
-    try:
-        target = scenario.index(scenario.parse_setting(target_spec["setting"]),
-                                scenario.parse_outcome(target_spec["outcome"]))
-    except ValueError as error:
-        raise InputError(f"$.target: {error}") from None
-    _require(_integer(target_spec["index"], "$.target.index") == target,
-             f"$.target.index: expected {target} for this setting and outcome")
+    target = _check_target(document["target"], scenario)
     system = _system(scenario)
 
     claim = _object(document["paper_claim"], "$.paper_claim", {"constant", "slope", "certificate", "witness"})

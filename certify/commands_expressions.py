@@ -39,6 +39,25 @@ REDUCED_ABOVE = 1024
 :mod:`certify.symmetric_lp` (the dense rational engine is too slow there)."""
 
 
+def _bounds_summary(expression: BellExpression, sign, offset, local, best, attaining, count, orbits,
+                    method: str) -> dict:
+    """The JSON of ``certify bounds`` (both the full and the symmetry-reduced path)."""
+    scenario = expression.scenario
+    return {
+        "expression": expression.name, "direction": expression.direction, "scenario": scenario.to_json(),
+        "canonical_order": canonical_order(scenario),
+        "local_bound": rational(sign * local.value),
+        "local_strategy": ["".join(map(str, party)) for party in local.strategy],
+        "ns_optimum": rational(sign * offset),
+        "is_bell_inequality": local.value != offset,
+        "max_output_probability_at_ns_optimum": rational(best),
+        "pairs_attaining_max": [scenario.pair_key(j) for j in attaining[:16]],
+        "num_pairs_attaining_max": count,
+        "pair_orbits": orbits,
+        "method": method,
+    }
+
+
 def reduced_bounds(expression: BellExpression, show_progress: bool = False) -> dict:
     """The same numbers by symmetry-reduced exact LPs (:mod:`certify.symmetric_lp`)."""
     from certify.symmetric_lp import parity_family_targets, reduced_max_output_at_optimum, reduced_ns_optimum
@@ -49,22 +68,10 @@ def reduced_bounds(expression: BellExpression, show_progress: bool = False) -> d
     targets = parity_family_targets(penalty)
     best, best_target, values = reduced_max_output_at_optimum(
         penalty, targets, offset, progress=Progress("bounds", show_progress))
-    scenario = expression.scenario
     attaining = sorted(t for t, v in values.items() if v == best)
-    return {
-        "expression": expression.name, "direction": expression.direction, "scenario": scenario.to_json(),
-        "canonical_order": canonical_order(scenario),
-        "local_bound": rational(sign * local.value),
-        "local_strategy": ["".join(map(str, party)) for party in local.strategy],
-        "ns_optimum": rational(sign * offset),
-        "is_bell_inequality": local.value != offset,
-        "max_output_probability_at_ns_optimum": rational(best),
-        "pairs_attaining_max": [scenario.pair_key(j) for j in attaining[:16]],
-        "num_pairs_attaining_max": None,
-        "pair_orbits": len(values),
-        "method": ("symmetry-reduced exact LPs over representatives of all pairs "
-                   + ("(parity-family symmetries)" if targets else "(every pair)")),
-    }
+    return _bounds_summary(expression, sign, offset, local, best, attaining, None, len(values),
+                           "symmetry-reduced exact LPs over representatives of all pairs "
+                           + ("(parity-family symmetries)" if targets else "(every pair)"))
 
 
 def expression_bounds(expression: BellExpression, symmetry: bool = True, show_progress: bool = False,
@@ -86,22 +93,8 @@ def expression_bounds(expression: BellExpression, symmetry: bool = True, show_pr
         progress(done, len(representatives))
     best = max(values.values())
     best_pairs = sorted(j for rep, value in values.items() if value == best for j in certifier.orbits[rep])
-    scenario = expression.scenario
-    return {
-        "expression": expression.name,
-        "direction": expression.direction,
-        "scenario": scenario.to_json(),
-        "canonical_order": canonical_order(scenario),
-        "local_bound": rational(sign * local.value),
-        "local_strategy": ["".join(map(str, party)) for party in local.strategy],
-        "ns_optimum": rational(sign * offset),
-        "is_bell_inequality": local.value != offset,
-        "max_output_probability_at_ns_optimum": rational(best),
-        "pairs_attaining_max": [scenario.pair_key(j) for j in best_pairs[:16]],
-        "num_pairs_attaining_max": len(best_pairs),
-        "pair_orbits": len(representatives),
-        "method": "exact LP per orbit of pairs on the full no-signalling polytope",
-    }
+    return _bounds_summary(expression, sign, offset, local, best, best_pairs, len(best_pairs),
+                           len(representatives), "exact LP per orbit of pairs on the full no-signalling polytope")
 
 
 def _verify_point(certifier: ExpressionCertifier, target: int, bell_value: Fraction, value: Fraction,

@@ -35,7 +35,7 @@ from fractions import Fraction
 from typing import Callable
 
 from certify.bell_expression import BellExpression
-from certify.certificate import (_bell_value, _check_box, _check_inequality, _integer, _object, _require,
+from certify.certificate import (_bell_value, _check_box, _check_inequality, _check_target, _integer, _object, _require,
                                  _system, check_value_function, parse_rational)
 from certify.errors import ClaimNotProven, InputError
 from certify.jsonio import rational, sparse
@@ -305,14 +305,7 @@ def verify_expression_document(document, expression: BellExpression) -> dict:
     keys = {"format", "version", "scenario", "expression", "penalty", "target", "value_function"}
     document, scenario, bell, sign, offset = _common(document, keys, PAIR_FORMAT, expression)
     system = _system(scenario)
-    target_spec = _object(document["target"], "$.target", {"setting", "outcome", "index"})
-    try:
-        target = scenario.index(scenario.parse_setting(target_spec["setting"]),
-                                scenario.parse_outcome(target_spec["outcome"]))
-    except ValueError as error:
-        raise InputError(f"$.target: {error}") from None
-    _require(_integer(target_spec["index"], "$.target.index") == target,
-             f"$.target.index: expected {target} for this setting and outcome")
+    target = _check_target(document["target"], scenario)
     points, lines = check_value_function(system, bell, target, document["value_function"], offset)
     return {"target": scenario.pair_key(target), "breakpoints": points, "pieces": lines}
 
