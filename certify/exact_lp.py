@@ -28,6 +28,7 @@ A float value is never returned.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Sequence
@@ -218,6 +219,90 @@ class _Simplex:
         return tuple(z)
 
 
+def _verify_proposed_basis(lp: StandardFormLP, proposed: Sequence[int]) -> ExactOptimum | None:
+    """The exact optimum at ``proposed`` if it is an optimal basis, else None.
+
+    The common case (HiGHS proposed the optimal basis) needs no inverse and no
+    tableau: a basic logical ``e_r`` only absorbs row r (its value
+    ``b_r - A_r z`` must be 0 and its dual ``y_r`` is 0), so the primal and the
+    dual come from two exact solves of the *core*, the rows without a basic
+    logical against the basic structural columns (FLINT's p-adic solver over
+    the integers when A is integral). Feasibility and reduced costs are then
+    checked on the sparse rows. The result is the one :func:`maximise`'s
+    simplex returns when it starts at an optimal basis, so certificates do
+    not depend on which path found them; any failure returns None and the
+    simplex takes over.
+    """
+    m, n = lp.num_rows, lp.num_columns
+    basis = list(proposed)
+    if m == 0 or len(basis) != m or len(set(basis)) != m or not all(0 <= j < n + m for j in basis):
+        return None
+    logical_rows = {j - n for j in basis if j >= n}
+    core_rows = [r for r in range(m) if r not in logical_rows]
+    structural = [j for j in basis if j < n]
+    position = {r: k for k, r in enumerate(core_rows)}
+    entries: list[tuple[int, int, Fraction]] = []
+    column_of = {j: k for k, j in enumerate(structural)}
+    for r, row in enumerate(lp.rows):
+        k = position.get(r)
+        if k is None:
+            continue
+        for c, v in row:
+            if c in column_of and v:
+                entries.append((k, column_of[c], Fraction(v)))
+    size = len(structural)
+    try:
+        values = _solve_square(size, entries, [lp.rhs[r] for r in core_rows])
+        duals = _solve_square(size, [(c, k, v) for k, c, v in entries], [lp.objective[j] for j in structural])
+    except ZeroDivisionError:
+        return None  # the proposal is not a basis
+    z = [Fraction(0)] * n
+    for k, j in enumerate(structural):
+        z[j] = values[k]
+        if z[j] < 0:
+            return None
+    y = [Fraction(0)] * m
+    for k, r in enumerate(core_rows):
+        y[r] = duals[k]
+    for r in logical_rows:
+        if sum((v * z[c] for c, v in lp.rows[r] if z[c]), Fraction(0)) != lp.rhs[r]:
+            return None  # a basic logical off zero: not primal feasible
+    reduced = list(lp.objective)
+    for r, row in enumerate(lp.rows):
+        if y[r]:
+            for c, v in row:
+                reduced[c] -= y[r] * v
+    basic = set(structural)
+    if any(reduced[j] > 0 for j in range(n) if j not in basic):
+        return None
+    value = sum((Fraction(c) * v for c, v in zip(lp.objective, z) if v), Fraction(0))
+    if value != sum((b * v for b, v in zip(lp.rhs, y) if v), Fraction(0)):
+        return None
+    return ExactOptimum(value, tuple(z), tuple(y), tuple(basis), 0)
+
+
+def _solve_square(size: int, entries: Sequence[tuple[int, int, Fraction]],
+                  rhs: Sequence) -> list[Fraction]:
+    """Solve the ``size x size`` system given by sparse ``(row, column, value)``
+    entries exactly; over the integers (right-hand side scaled by its common
+    denominator) when every entry is an integer. Raises ZeroDivisionError if singular."""
+    if size == 0:
+        return []
+    rhs = [Fraction(v) for v in rhs]
+    if all(v.denominator == 1 for _, _, v in entries):
+        scale = math.lcm(*(v.denominator for v in rhs))
+        matrix = flint.fmpz_mat(size, size)
+        for r, c, v in entries:
+            matrix[r, c] = int(v)
+        solution = matrix.solve(flint.fmpz_mat(size, 1, [int(v * scale) for v in rhs]))
+        return [to_fraction(solution[k, 0]) / scale for k in range(size)]
+    matrix = flint.fmpq_mat(size, size)
+    for r, c, v in entries:
+        matrix[r, c] = to_fmpq(v)
+    solution = matrix.solve(flint.fmpq_mat(size, 1, [to_fmpq(v) for v in rhs]))
+    return [to_fraction(solution[k, 0]) for k in range(size)]
+
+
 def maximise(lp: StandardFormLP, proposed_basis: Sequence[int] = ()) -> ExactOptimum:
     """Exact optimum of ``max lp.objective . z`` starting from a proposed basis.
 
@@ -228,6 +313,9 @@ def maximise(lp: StandardFormLP, proposed_basis: Sequence[int] = ()) -> ExactOpt
     >>> result.value, result.primal, result.dual
     (Fraction(2, 1), (Fraction(0, 1), Fraction(1, 1)), (Fraction(2, 1),))
     """
+    quick = _verify_proposed_basis(lp, proposed_basis)
+    if quick is not None:
+        return quick
     simplex = _Simplex(lp, proposed_basis)
     simplex.phase_one()
     cost = [to_fmpq(v) for v in lp.objective] + [flint.fmpq(0)] * lp.num_rows

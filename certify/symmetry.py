@@ -40,9 +40,7 @@ def invariance_group(expression: BellExpression, limit: int = 5_000_000) -> list
     scenario = expression.scenario
     n = scenario.num_parties
     size = scenario.num_probabilities
-    coefficients = expression.coefficients
-    distinct = {value: code for code, value in enumerate(sorted(set(coefficients.values()) | {0}))}
-    codes = np.array([distinct[coefficients.get(j, 0)] for j in range(size)], dtype=np.int64)
+    distinct, codes = _coefficient_codes(expression)
     setting_weights = [int(np.prod(scenario.settings[i + 1:])) for i in range(n)]
     outcome_weights = [int(np.prod(scenario.outcomes[i + 1:])) for i in range(n)]
     width = scenario.num_outcome_tuples
@@ -155,6 +153,23 @@ def _party_permutations(scenario) -> list[tuple[int, ...]]:
     return [tuple(range(n))]
 
 
+def _coefficient_codes(expression: BellExpression) -> tuple[dict, np.ndarray]:
+    """``(value -> code, code of every index)``: coefficients as small integers
+    (equal codes iff equal values). Cached on the (immutable) expression, since
+    a stabiliser-chain search calls :func:`search_symmetries` hundreds of times."""
+    cached = expression.__dict__.get("_coefficient_codes")
+    if cached is None:
+        coefficients = expression.coefficients
+        distinct = {value: code for code, value in enumerate(sorted(set(coefficients.values()) | {0}))}
+        codes = np.full(expression.scenario.num_probabilities, distinct[0], dtype=np.int64)
+        for j, value in coefficients.items():
+            codes[j] = distinct[value]
+        codes.setflags(write=False)
+        cached = (distinct, codes)
+        object.__setattr__(expression, "_coefficient_codes", cached)
+    return cached
+
+
 def search_symmetries(expression: BellExpression, party_perms=None, setting_relabels=None,
                       fixed: int | None = None, allowed=None, with_structure: bool = False):
     """Yield relabelings (numpy index permutations) that map B to itself.
@@ -181,9 +196,7 @@ def search_symmetries(expression: BellExpression, party_perms=None, setting_rela
     n = scenario.num_parties
     size = scenario.num_probabilities
     width = scenario.num_outcome_tuples
-    coefficients = expression.coefficients
-    distinct = {value: code for code, value in enumerate(sorted(set(coefficients.values()) | {0}))}
-    codes = np.array([distinct[coefficients.get(j, 0)] for j in range(size)], dtype=np.int64)
+    distinct, codes = _coefficient_codes(expression)
     blocks = codes.reshape(scenario.num_setting_tuples, width)
     signature = [tuple(np.bincount(block, minlength=len(distinct))) for block in blocks]
     setting_weights = [int(np.prod(scenario.settings[i + 1:], dtype=np.int64)) for i in range(n)]
@@ -265,7 +278,8 @@ def slot_count(expression: BellExpression) -> int:
     return sum(expression.scenario.settings)
 
 
-def kernel_generators(expression: BellExpression, party_perm, relabel, fixed: int | None = None):
+def kernel_generators(expression: BellExpression, party_perm, relabel, fixed: int | None = None,
+                      with_structure: bool = False):
     """Generators of the symmetries with the given party permutation and setting
     relabeling (and fixing ``fixed``), by a stabiliser chain over the slots.
 
@@ -276,12 +290,13 @@ def kernel_generators(expression: BellExpression, party_perm, relabel, fixed: in
     generates K. Each element is the first completion found by the
     backtracking, so the work is one short search per (slot, value) rather
     than an enumeration of K. For another party permutation, the first
-    element found (if any) is returned.
+    element found (if any) is returned. With ``with_structure`` each element
+    is ``(image, structure)`` as :func:`search_symmetries` yields it.
     """
     identity_perm = tuple(range(expression.scenario.num_parties))
     identity_relabel = tuple(tuple(range(m)) for m in expression.scenario.settings)
     if tuple(party_perm) != identity_perm or tuple(map(tuple, relabel)) != identity_relabel:
-        for g in search_symmetries(expression, [party_perm], [relabel], fixed):
+        for g in search_symmetries(expression, [party_perm], [relabel], fixed, with_structure=with_structure):
             return [g]
         return []
     generators = []
@@ -294,7 +309,8 @@ def kernel_generators(expression: BellExpression, party_perm, relabel, fixed: in
         for position in range(1, len(_slot_candidates(expression.scenario.outcomes[party]))):
             def allowed(k, p, level=level, position=position):
                 return p == 0 if k < level else (p == position if k == level else True)
-            for g in search_symmetries(expression, [party_perm], [relabel], fixed, allowed):
+            for g in search_symmetries(expression, [party_perm], [relabel], fixed, allowed,
+                                       with_structure=with_structure):
                 generators.append(g)
                 break
     return generators
