@@ -39,10 +39,10 @@ from certify.bell_expression import BellExpression
 from certify.exact_lp import StandardFormLP, maximise
 from certify.float_solve import propose_basis
 from certify.no_signalling import NoSignallingSystem
-from certify.symmetry import kernel_generators
+from certify.symmetry import kernel_generators, relabeling_image
 
 __all__ = ["ReducedOptimum", "ReducedCertificate", "reduced_certificate", "stabiliser_orbits", "reduced_value_at_optimum", "reduced_ns_optimum",
-           "parity_family_targets", "reduced_max_output_at_optimum"]
+           "parity_family_targets", "parity_family_moves", "reduced_max_output_at_optimum"]
 
 
 @dataclass(frozen=True)
@@ -211,10 +211,11 @@ def reduced_certificate(expression: BellExpression, target: int | None, offset: 
     elif not drop:
         slope = result.dual[-1]
     else:
-        # y.A 1_O per dropped orbit; the slope must make every s_O >= 0.
+        # y.A 1_O per dropped orbit (on the full rows); the slope must make every s_O >= 0.
         column_sums: dict[int, Fraction] = {}
-        for k, y in enumerate(result.dual):
-            for c, a in rows[k]:
+        for r, y in multipliers.items():
+            for j, a in system.rows[r]:
+                c = int(column[j])
                 column_sums[c] = column_sums.get(c, Fraction(0)) + y * a
         t = int(column[target])
         slope = max([Fraction(0)] + [((1 if k == t else 0) - column_sums.get(k, Fraction(0))) / bell[k]
@@ -250,15 +251,30 @@ def reduced_ns_optimum(expression: BellExpression, system: NoSignallingSystem | 
     return reduced_certificate(expression, None, system=system).value
 
 
-def _relabelled(expression: BellExpression, image) -> dict:
-    return {int(image[j]): v for j, v in expression.coefficients.items()}
+def parity_family_moves(scenario) -> list[dict]:
+    """The relabelings of :func:`parity_family_targets` as structures (see
+    :func:`certify.symmetry.relabeling_image`): the swap of parties 1 and 2, the
+    cycle party i -> i+1 (mod N) and the flip of the outcomes of parties 1 and 2
+    at every setting.
+
+    >>> from certify.scenario import Scenario
+    >>> [move["parties"] for move in parity_family_moves(Scenario.binary(3))]
+    [[1, 0, 2], [1, 2, 0], [0, 1, 2]]
+    """
+    n = scenario.num_parties
+    identity = [[list(range(d)) for _ in range(m)] for m, d in zip(scenario.settings, scenario.outcomes)]
+    settings = [list(range(m)) for m in scenario.settings]
+    flipped = [[[1, 0] for _ in range(scenario.settings[i])] if i < 2 else identity[i] for i in range(n)]
+    return [{"parties": [1, 0] + list(range(2, n)), "settings": settings, "outcomes": identity},
+            {"parties": [(i + 1) % n for i in range(n)], "settings": settings, "outcomes": identity},
+            {"parties": list(range(n)), "settings": settings, "outcomes": flipped}]
 
 
 def parity_family_targets(expression: BellExpression) -> list[int] | None:
     """Representatives of all pairs for a binary expression invariant under every
     party permutation and under flipping the outcomes of two parties at every
-    setting (checked exactly on the generators: the swap of parties 1, 2, the
-    cycle of all parties, and the flip of parties 1 and 2); None otherwise.
+    setting (checked exactly on the generators :func:`parity_family_moves`);
+    None otherwise.
 
     Party permutations sort u to ``0...01...1`` (w ones); two-party flips reduce
     x to ``0...0`` or to a single 1, and move that 1 to party 1; so the pairs
@@ -269,17 +285,10 @@ def parity_family_targets(expression: BellExpression) -> list[int] | None:
     n = scenario.num_parties
     if n < 2 or any(m != 2 for m in scenario.settings) or any(d != 2 for d in scenario.outcomes):
         return None
-    pairs = [scenario.pair(j) for j in range(scenario.num_probabilities)]
     coefficients = dict(expression.coefficients)
-
-    def image_of(move) -> list[int]:
-        return [scenario.index(*move(u, x)) for u, x in pairs]
-
-    swap = lambda u, x: ((u[1], u[0]) + u[2:], (x[1], x[0]) + x[2:])
-    cycle = lambda u, x: (u[-1:] + u[:-1], x[-1:] + x[:-1])
-    flip = lambda u, x: (u, (1 - x[0], 1 - x[1]) + x[2:])
-    for move in (swap, cycle, flip):
-        if _relabelled(expression, image_of(move)) != coefficients:
+    for move in parity_family_moves(scenario):
+        image = relabeling_image(scenario, move)
+        if {image[j]: v for j, v in coefficients.items()} != coefficients:
             return None
     targets = []
     for w in range(n + 1):

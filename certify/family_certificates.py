@@ -1,0 +1,208 @@
+"""Symmetry-reduced certificates of the N-party families (``certify/expression-reduced``).
+
+One self-contained document per family member (``certificates/families/<name>.json``;
+the format is in ``docs/certificate-format.md``) proves, for the penalty form C:
+
+* the local bound (a deterministic strategy and the exhaustive enumeration of
+  :mod:`certify.local_bound`);
+* the no-signalling optimum ``min C.P`` (a reduced dual certificate, attained by
+  every representative's witness);
+* ``v_t(0) = max{P_t : P no-signalling, C.P <= offset}`` for one representative t
+  of every orbit of pairs under :func:`certify.symmetric_lp.parity_family_moves`,
+  each by a dual certificate of the LP reduced by a stabiliser subgroup of t and
+  an orbit-constant witness box (:func:`certify.symmetric_lp.reduced_certificate`);
+* hence the largest output probability at the no-signalling optimum.
+
+The reduced dual is checked on orbit sums: for multipliers y and slope λ,
+``s_O = sum_{j in O} (y.A_j - [j = t] + λ C_j) >= 0`` for every orbit O of the
+stabiliser group H gives ``P_t <= y.b + λ C.P`` for every H-invariant
+no-signalling box, and averaging over H extends it to every box (H fixes t and
+C, and relabelings keep no-signalling). :func:`verify_family_document` checks a
+document exactly in these terms before it is written; the trusted checker
+(:func:`certify.checker.check_expression_reduced`) does so independently.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Callable
+
+import numpy as np
+
+from certify.bell_expression import BellExpression
+from certify.certificate import _checked_box_parts, _object, _require, _scaled, _sparse_parts, parse_rational
+from certify.errors import ClaimNotProven, InputError
+from certify.expression_certificates import _expression_json, penalty_form
+from certify.jsonio import rational, sparse
+from certify.local_bound import deterministic_box_value, local_bound
+from certify.no_signalling import NoSignallingSystem
+from certify.symmetric_lp import (_orbit_labels, parity_family_moves, parity_family_targets,
+                                  reduced_certificate)
+from certify.symmetry import relabeling_image
+
+__all__ = ["REDUCED_FORMAT", "family_document", "verify_family_document"]
+
+REDUCED_FORMAT = "certify/expression-reduced"
+VERSION = 1
+
+
+def _certificate_json(certificate) -> dict:
+    return {"bound": rational(certificate.bound),
+            "multipliers": [[r, rational(y)] for r, y in sorted(certificate.multipliers.items())]}
+
+
+def family_document(expression: BellExpression, progress: Callable[[int, int], None] | None = None) -> dict:
+    """The verified ``certify/expression-reduced`` document of a binary parity
+    family member (invariant under :func:`parity_family_moves`)."""
+    scenario = expression.scenario
+    sign, penalty = penalty_form(expression)
+    targets = parity_family_targets(penalty)
+    if targets is None:
+        raise InputError(f"{expression.name}: reduced family certificates need a binary expression invariant "
+                         f"under party permutations and two-party outcome flips")
+    system = NoSignallingSystem.build(scenario)
+    local = local_bound(penalty, "minimise")
+    ns = reduced_certificate(penalty, None, system=system)
+    offset = ns.value
+    representatives = []
+    for done, target in enumerate(targets, start=1):
+        representatives.append(reduced_certificate(penalty, target, offset, system=system))
+        if progress is not None:
+            progress(done, len(targets))
+    best = max(rep.value for rep in representatives)
+    best_pair = next(rep.target for rep in representatives if rep.value == best)
+    document = {
+        "format": REDUCED_FORMAT, "version": VERSION,
+        "scenario": scenario.to_json(),
+        "expression": _expression_json(expression),
+        "penalty": {"sign": sign, "offset": rational(offset)},
+        "symmetry": parity_family_moves(scenario),
+        "local_bound": {"value": rational(sign * local.value),
+                        "strategy": ["".join(map(str, party)) for party in local.strategy]},
+        "ns_optimum": {"value": rational(sign * offset), "stabiliser": list(ns.generators),
+                       "certificate": _certificate_json(ns)},
+        "representatives": [{"pair": scenario.pair_key(rep.target), "value": rational(rep.value),
+                             "stabiliser": list(rep.generators), "slope": rational(rep.slope),
+                             "certificate": _certificate_json(rep),
+                             "witness": [[j, rational(v)] for j, v in sorted(rep.witness.items())]}
+                            for rep in representatives],
+        "is_bell_inequality": local.value != offset,
+        "max_output_probability_at_ns_optimum": {"value": rational(best), "pair": scenario.pair_key(best_pair)},
+    }
+    verify_family_document(document, expression, system)
+    return document
+
+
+def _group_orbits(scenario, structures, where: str, coefficients: dict, fixed: int | None = None) -> np.ndarray:
+    """Orbit labels under the relabelings ``structures``, each checked to keep C
+    (and to fix ``fixed``)."""
+    images = []
+    for k, structure in enumerate(structures):
+        try:
+            image = relabeling_image(scenario, structure)
+        except ValueError as error:
+            raise InputError(f"{where}[{k}]: {error}") from None
+        if {image[j]: v for j, v in coefficients.items()} != coefficients:
+            raise ClaimNotProven(f"{where}[{k}]: does not map every coefficient of C to an equal one")
+        if fixed is not None and image[fixed] != fixed:
+            raise ClaimNotProven(f"{where}[{k}]: does not fix the target {scenario.pair_key(fixed)}")
+        images.append(np.array(image, dtype=np.int64))
+    return _orbit_labels(scenario.num_probabilities, images)
+
+
+def _check_reduced_inequality(system: NoSignallingSystem, coefficients: dict, labels: np.ndarray,
+                              target: int | None, slope: Fraction, certificate, where: str) -> Fraction:
+    """Orbit sums of ``y.A_j - [j = t] + slope C_j`` are >= 0; returns the bound (exact)."""
+    certificate = _object(certificate, where, {"bound", "multipliers"})
+    bound = parse_rational(certificate["bound"], f"{where}.bound")
+    numerators, denominator = _scaled(_sparse_parts(certificate["multipliers"], len(system.rows),
+                                                    f"{where}.multipliers"))
+    # Everything over the integer scale denominator * q * (common denominator of C).
+    c_numerators, c_denominator = _scaled({j: (v.numerator, v.denominator) for j, v in coefficients.items()})
+    p, q = slope.numerator, slope.denominator
+    sums: dict[int, int] = {}
+    label_list = labels.tolist()
+    for r, y in numerators.items():
+        for j, a in system.rows[r]:
+            label = label_list[j]
+            sums[label] = sums.get(label, 0) + a * y * q * c_denominator
+    for j, c in c_numerators.items():
+        label = label_list[j]
+        sums[label] = sums.get(label, 0) + denominator * p * c
+    if target is not None:
+        sums[target] = sums.get(target, 0) - denominator * q * c_denominator
+    negative = [label for label, value in sums.items() if value < 0]
+    if negative:
+        raise ClaimNotProven(f"{where}: the orbit of {system.scenario.pair_key(min(negative))} has negative "
+                             f"slack: the multipliers do not dominate the objective there")
+    total = Fraction(sum(y for r, y in numerators.items() if r < system.num_normalisation_rows), denominator)
+    if total != bound:
+        raise ClaimNotProven(f"{where}: multipliers give bound {total}, the file says {bound}")
+    return bound
+
+
+def verify_family_document(document, expression: BellExpression, system: NoSignallingSystem | None = None) -> dict:
+    """Exact check of a ``certify/expression-reduced`` document (builder side);
+    returns ``{pair key: v(0)}`` for the representatives."""
+    keys = {"format", "version", "scenario", "expression", "penalty", "symmetry", "local_bound", "ns_optimum",
+            "representatives", "is_bell_inequality", "max_output_probability_at_ns_optimum"}
+    document = _object(document, "$", keys)
+    _require(document["format"] == REDUCED_FORMAT and document["version"] == VERSION,
+             f"$.format/$.version: expected {REDUCED_FORMAT!r} version {VERSION}")
+    scenario = expression.scenario
+    _require(document["scenario"] == scenario.to_json() and document["expression"] == _expression_json(expression),
+             "$.scenario/$.expression: do not match the expression")
+    sign, penalty = penalty_form(expression)
+    coefficients = dict(penalty.coefficients)
+    _require(document["penalty"]["sign"] == sign, "$.penalty.sign: wrong sign for the direction")
+    offset = parse_rational(document["penalty"]["offset"], "$.penalty.offset")
+    system = system or NoSignallingSystem.build(scenario)
+    strategy = [tuple(map(int, text)) for text in document["local_bound"]["strategy"]]
+    local = local_bound(penalty, "minimise").value
+    if deterministic_box_value(penalty, strategy) != local or sign * local != parse_rational(
+            document["local_bound"]["value"], "$.local_bound.value"):
+        raise ClaimNotProven("$.local_bound: the strategy does not attain the enumerated local bound")
+    ns = document["ns_optimum"]
+    labels = _group_orbits(scenario, ns["stabiliser"], "$.ns_optimum.stabiliser", coefficients)
+    bound = _check_reduced_inequality(system, coefficients, labels, None, Fraction(1), ns["certificate"],
+                                      "$.ns_optimum.certificate")
+    if bound != -offset or parse_rational(ns["value"], "$.ns_optimum.value") != sign * offset:
+        raise ClaimNotProven(f"$.ns_optimum: certificate proves C.P >= {-bound}, the offset is {offset}")
+    values: dict[str, Fraction] = {}
+    for k, rep in enumerate(document["representatives"]):
+        where = f"$.representatives[{k}]"
+        target = scenario.index_of_key(rep["pair"])
+        labels = _group_orbits(scenario, rep["stabiliser"], f"{where}.stabiliser", coefficients, target)
+        slope = parse_rational(rep["slope"], f"{where}.slope")
+        value = parse_rational(rep["value"], f"{where}.value")
+        _require(slope >= 0, f"{where}.slope: must be >= 0")
+        bound = _check_reduced_inequality(system, coefficients, labels, target, slope, rep["certificate"],
+                                          f"{where}.certificate")
+        if bound + slope * offset != value:
+            raise ClaimNotProven(f"{where}: bound {bound} + slope * offset differs from the value {value}")
+        witness = _sparse_parts(rep["witness"], scenario.num_probabilities, f"{where}.witness")
+        label_list = labels.tolist()
+        _require(all(label_list[j] == j for j in witness), f"{where}.witness: entries must sit at orbit minima")
+        expanded = [[j, f"{witness[label][0]}/{witness[label][1]}" if witness[label][1] != 1 else str(witness[label][0])]
+                    for j, label in enumerate(label_list) if label in witness]
+        parts = _checked_box_parts(system, expanded, f"{where}.witness")
+        attained = Fraction(*parts.get(target, (0, 1)))
+        penalty_value = sum((Fraction(*parts[j]) * c for j, c in coefficients.items() if j in parts), Fraction(0))
+        if attained != value or penalty_value > offset:
+            raise ClaimNotProven(f"{where}.witness: W_t = {attained}, C.W = {penalty_value}; needs {value} and "
+                                 f"<= {offset}")
+        values[rep["pair"]] = value
+    pair_labels = _group_orbits(scenario, document["symmetry"], "$.symmetry", coefficients).tolist()
+    indices = [scenario.index_of_key(pair) for pair in values]
+    _require(indices == sorted(set(indices)), "$.representatives: pairs must increase strictly")
+    covered = [pair_labels[j] for j in indices]
+    _require(len(set(covered)) == len(covered), "$.representatives: two representatives share an orbit")
+    if set(covered) != set(pair_labels):
+        raise ClaimNotProven("$.representatives: some orbit of pairs has no representative")
+    best = max(values.values())
+    claimed = document["max_output_probability_at_ns_optimum"]
+    if parse_rational(claimed["value"], "$.max_output...value") != best or values.get(claimed["pair"]) != best:
+        raise ClaimNotProven(f"$.max_output_probability_at_ns_optimum: the representatives give {best}")
+    if document["is_bell_inequality"] is not (local != offset):
+        raise ClaimNotProven("$.is_bell_inequality: disagrees with the local bound and the optimum")
+    return values
