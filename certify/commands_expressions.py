@@ -31,7 +31,7 @@ from certify.jsonio import rational, sparse
 from certify.local_bound import local_bound
 from certify.progress import Progress
 
-__all__ = ["add_parser", "expression_bounds", "expression_optimum_table"]
+__all__ = ["add_parser", "expression_bounds", "expression_optimum_table", "reduced_optimum_table"]
 
 
 REDUCED_ABOVE = 1024
@@ -59,19 +59,34 @@ def _bounds_summary(expression: BellExpression, sign, offset, local, best, attai
 
 
 def reduced_bounds(expression: BellExpression, show_progress: bool = False) -> dict:
-    """The same numbers by symmetry-reduced exact LPs (:mod:`certify.symmetric_lp`)."""
-    from certify.symmetric_lp import parity_family_targets, reduced_max_output_at_optimum, reduced_ns_optimum
+    """The same numbers by symmetry-reduced exact LPs (:mod:`certify.symmetric_lp`):
+    for an expression with the parity-family moves, the verified family document
+    (:func:`certify.family_certificates.family_document`, as stored for the
+    N-party families); otherwise one reduced LP per pair."""
+    from certify.family_certificates import certified_ns_optimum, family_document, pair_orbit_labels
+    from certify.no_signalling import NoSignallingSystem
+    from certify.symmetric_lp import parity_family_targets, reduced_max_output_at_optimum
 
     sign, penalty = penalty_form(expression)
-    offset = reduced_ns_optimum(penalty)
     local = local_bound(penalty, "minimise")
-    targets = parity_family_targets(penalty)
-    best, best_target, values = reduced_max_output_at_optimum(
-        penalty, targets, offset, progress=Progress("bounds", show_progress))
+    progress = Progress("bounds", show_progress)
+    if parity_family_targets(penalty) is not None:
+        document = family_document(expression, progress=progress)
+        offset = Fraction(document["penalty"]["offset"])
+        values = {expression.scenario.index_of_key(rep["pair"]): Fraction(rep["value"])
+                  for rep in document["representatives"]}
+        best = max(values.values())
+        labels = pair_orbit_labels(penalty)
+        best_labels = {labels[t] for t, v in values.items() if v == best}
+        attaining = [j for j, label in enumerate(labels) if label in best_labels]
+        return _bounds_summary(expression, sign, offset, local, best, attaining, len(attaining), len(values),
+                               "symmetry-reduced exact LPs, one per orbit of pairs under party permutations "
+                               "and two-party outcome flips (each checked exactly: the family certificate format)")
+    offset = certified_ns_optimum(penalty, NoSignallingSystem.build(expression.scenario))
+    best, best_target, values = reduced_max_output_at_optimum(penalty, None, offset, progress=progress)
     attaining = sorted(t for t, v in values.items() if v == best)
     return _bounds_summary(expression, sign, offset, local, best, attaining, None, len(values),
-                           "symmetry-reduced exact LPs over representatives of all pairs "
-                           + ("(parity-family symmetries)" if targets else "(every pair)"))
+                           "symmetry-reduced exact LPs over every pair")
 
 
 def expression_bounds(expression: BellExpression, symmetry: bool = True, show_progress: bool = False,
@@ -111,10 +126,66 @@ def _verify_point(certifier: ExpressionCertifier, target: int, bell_value: Fract
         raise ClaimNotProven("the witness does not attain the value within the Bell constraint")
 
 
+def reduced_optimum_table(expression: BellExpression, bell_value: Fraction, setting: str | None = None,
+                          outcome: str | None = None, with_certificates: bool = False,
+                          show_progress: bool = False) -> dict:
+    """As :func:`expression_optimum_table`, by symmetry-reduced exact LPs
+    (:func:`certify.symmetric_lp.reduced_certificate`): one LP per orbit of the
+    selected pairs under the parity-family moves when the expression has them
+    (every pair has its representative's value: relabelings keep v), else one per
+    pair. Every value is checked exactly (reduced dual line and witness box,
+    :func:`certify.family_certificates.check_representative`); with certificates,
+    those of the representatives are returned, keyed by representative."""
+    from certify.family_certificates import (certified_ns_optimum, check_representative, pair_orbit_labels,
+                                             representative_json)
+    from certify.no_signalling import NoSignallingSystem
+    from certify.symmetric_lp import parity_family_targets, reduced_certificate
+
+    scenario = expression.scenario
+    targets = select_targets(scenario, setting, outcome)
+    sign, penalty = penalty_form(expression)
+    system = NoSignallingSystem.build(scenario)
+    offset = certified_ns_optimum(penalty, system)
+    family = parity_family_targets(penalty)
+    if family is not None:
+        labels = pair_orbit_labels(penalty)
+        representative_of_label = {labels[t]: t for t in family}
+        representative = {t: representative_of_label[labels[t]] for t in targets}
+    else:
+        representative = {t: t for t in targets}
+    needed = sorted(set(representative.values()))
+    progress = Progress("optimum", show_progress)
+    coefficients = dict(penalty.coefficients)
+    values, certificates = {}, {}
+    for done, rep in enumerate(needed, start=1):
+        document = representative_json(reduced_certificate(penalty, rep, offset, bell_value, system), scenario)
+        values[rep] = check_representative(system, coefficients, document, offset + bell_value,
+                                           f"certificate of {scenario.pair_key(rep)}")
+        if with_certificates:
+            certificates[scenario.pair_key(rep)] = document
+        progress(done, len(needed))
+    result = {"bell_value": rational(bell_value),
+              "optima": {scenario.pair_key(t): rational(values[representative[t]]) for t in targets},
+              "expression": expression.name, "penalty": {"sign": sign, "offset": rational(offset)},
+              "canonical_order": canonical_order(scenario),
+              "method": "symmetry-reduced exact LPs, one per " + (
+                  "orbit of pairs under party permutations and two-party outcome flips"
+                  if family is not None else "pair"),
+              "representatives": {scenario.pair_key(t): scenario.pair_key(r) for t, r in representative.items()}}
+    if with_certificates:
+        result["certificates"] = certificates
+    return result
+
+
 def expression_optimum_table(expression: BellExpression, bell_value: Fraction, setting: str | None = None,
                              outcome: str | None = None, with_certificates: bool = False,
-                             show_progress: bool = False) -> dict:
-    """``max P(x*|u*)`` subject to penalty value ``<= bell_value``, every (or one) pair."""
+                             show_progress: bool = False, reduced: bool | None = None) -> dict:
+    """``max P(x*|u*)`` subject to penalty value ``<= bell_value``, every (or one) pair
+    (symmetry-reduced LPs above :data:`REDUCED_ABOVE` probabilities or when asked)."""
+    if reduced is None:
+        reduced = expression.scenario.num_probabilities > REDUCED_ABOVE
+    if reduced:
+        return reduced_optimum_table(expression, bell_value, setting, outcome, with_certificates, show_progress)
     scenario = expression.scenario
     targets = select_targets(scenario, setting, outcome)
     certifier = ExpressionCertifier(expression)

@@ -33,14 +33,15 @@ from certify.bell_expression import BellExpression
 from certify.certificate import _checked_box_parts, _object, _require, _scaled, _sparse_parts, parse_rational
 from certify.errors import ClaimNotProven, InputError
 from certify.expression_certificates import _expression_json, penalty_form
-from certify.jsonio import rational, sparse
+from certify.jsonio import rational
 from certify.local_bound import deterministic_box_value, local_bound
 from certify.no_signalling import NoSignallingSystem
-from certify.symmetric_lp import (_orbit_labels, parity_family_moves, parity_family_targets,
-                                  reduced_certificate)
+from certify.symmetric_lp import (ReducedCertificate, _orbit_labels, parity_family_moves,
+                                  parity_family_targets, reduced_certificate)
 from certify.symmetry import relabeling_image
 
-__all__ = ["REDUCED_FORMAT", "family_document", "verify_family_document"]
+__all__ = ["REDUCED_FORMAT", "family_document", "verify_family_document", "representative_json",
+           "check_representative", "pair_orbit_labels", "certified_ns_optimum"]
 
 REDUCED_FORMAT = "certify/expression-reduced"
 VERSION = 1
@@ -63,7 +64,7 @@ def family_document(expression: BellExpression, progress: Callable[[int, int], N
     system = NoSignallingSystem.build(scenario)
     local = local_bound(penalty, "minimise")
     ns = reduced_certificate(penalty, None, system=system)
-    offset = ns.value
+    offset = ns.value  # verified below with the whole document
     representatives = []
     for done, target in enumerate(targets, start=1):
         representatives.append(reduced_certificate(penalty, target, offset, system=system))
@@ -81,11 +82,7 @@ def family_document(expression: BellExpression, progress: Callable[[int, int], N
                         "strategy": ["".join(map(str, party)) for party in local.strategy]},
         "ns_optimum": {"value": rational(sign * offset), "stabiliser": list(ns.generators),
                        "certificate": _certificate_json(ns)},
-        "representatives": [{"pair": scenario.pair_key(rep.target), "value": rational(rep.value),
-                             "stabiliser": list(rep.generators), "slope": rational(rep.slope),
-                             "certificate": _certificate_json(rep),
-                             "witness": [[j, rational(v)] for j, v in sorted(rep.witness.items())]}
-                            for rep in representatives],
+        "representatives": [representative_json(rep, scenario) for rep in representatives],
         "is_bell_inequality": local.value != offset,
         "max_output_probability_at_ns_optimum": {"value": rational(best), "pair": scenario.pair_key(best_pair)},
     }
@@ -141,6 +138,64 @@ def _check_reduced_inequality(system: NoSignallingSystem, coefficients: dict, la
     return bound
 
 
+def pair_orbit_labels(expression: BellExpression) -> list[int]:
+    """Orbit label (smallest member) of every pair under :func:`parity_family_moves`,
+    each move checked to keep the expression's coefficients."""
+    return _group_orbits(expression.scenario, parity_family_moves(expression.scenario), "symmetry",
+                         dict(expression.coefficients)).tolist()
+
+
+def certified_ns_optimum(penalty: BellExpression, system: NoSignallingSystem) -> Fraction:
+    """``min C.P`` over no-signalling boxes by the reduced LP, checked exactly:
+    the reduced certificate proves ``C.P >= optimum`` and its witness, expanded,
+    is a no-signalling box with ``C.W = optimum``."""
+    ns = reduced_certificate(penalty, None, system=system)
+    coefficients = dict(penalty.coefficients)
+    labels = _group_orbits(system.scenario, ns.generators, "ns_optimum.stabiliser", coefficients)
+    bound = _check_reduced_inequality(system, coefficients, labels, None, Fraction(1), _certificate_json(ns),
+                                      "ns_optimum.certificate")
+    parts = _checked_box_parts(system, [[j, rational(v)] for j, v in enumerate(ns.box()) if v], "ns_optimum.witness")
+    attained = sum((Fraction(*parts[j]) * c for j, c in coefficients.items() if j in parts), Fraction(0))
+    if attained != -bound or ns.value != -bound:
+        raise ClaimNotProven(f"ns_optimum: certificate gives {-bound}, witness {attained}")
+    return ns.value
+
+
+def representative_json(certificate: ReducedCertificate, scenario) -> dict:
+    """The JSON of one reduced certificate with a target (as in the family documents)."""
+    return {"pair": scenario.pair_key(certificate.target), "value": rational(certificate.value),
+            "stabiliser": list(certificate.generators), "slope": rational(certificate.slope),
+            "certificate": _certificate_json(certificate),
+            "witness": [[j, rational(v)] for j, v in sorted(certificate.witness.items())]}
+
+
+def check_representative(system: NoSignallingSystem, coefficients: dict, rep, limit: Fraction, where: str) -> Fraction:
+    """Exact check of one reduced certificate ``rep`` (see :func:`representative_json`):
+    ``v_t(δ) = value`` where ``limit = offset + δ`` bounds C.P. Returns the value."""
+    scenario = system.scenario
+    rep = _object(rep, where, {"pair", "value", "stabiliser", "slope", "certificate", "witness"})
+    target = scenario.index_of_key(rep["pair"])
+    labels = _group_orbits(scenario, rep["stabiliser"], f"{where}.stabiliser", coefficients, target)
+    slope = parse_rational(rep["slope"], f"{where}.slope")
+    value = parse_rational(rep["value"], f"{where}.value")
+    _require(slope >= 0, f"{where}.slope: must be >= 0")
+    bound = _check_reduced_inequality(system, coefficients, labels, target, slope, rep["certificate"],
+                                      f"{where}.certificate")
+    if bound + slope * limit != value:
+        raise ClaimNotProven(f"{where}: bound {bound} + slope * {limit} differs from the value {value}")
+    witness = _sparse_parts(rep["witness"], scenario.num_probabilities, f"{where}.witness")
+    label_list = labels.tolist()
+    _require(all(label_list[j] == j for j in witness), f"{where}.witness: entries must sit at orbit minima")
+    expanded = [[j, rational(Fraction(*witness[label]))] for j, label in enumerate(label_list) if label in witness]
+    parts = _checked_box_parts(system, expanded, f"{where}.witness")
+    attained = Fraction(*parts.get(target, (0, 1)))
+    penalty_value = sum((Fraction(*parts[j]) * c for j, c in coefficients.items() if j in parts), Fraction(0))
+    if attained != value or penalty_value > limit:
+        raise ClaimNotProven(f"{where}.witness: W_t = {attained}, C.W = {penalty_value}; needs {value} and "
+                             f"<= {limit}")
+    return value
+
+
 def verify_family_document(document, expression: BellExpression, system: NoSignallingSystem | None = None) -> dict:
     """Exact check of a ``certify/expression-reduced`` document (builder side);
     returns ``{pair key: v(0)}`` for the representatives."""
@@ -169,31 +224,12 @@ def verify_family_document(document, expression: BellExpression, system: NoSigna
     if bound != -offset or parse_rational(ns["value"], "$.ns_optimum.value") != sign * offset:
         raise ClaimNotProven(f"$.ns_optimum: certificate proves C.P >= {-bound}, the offset is {offset}")
     values: dict[str, Fraction] = {}
+    indices = []
     for k, rep in enumerate(document["representatives"]):
-        where = f"$.representatives[{k}]"
-        target = scenario.index_of_key(rep["pair"])
-        labels = _group_orbits(scenario, rep["stabiliser"], f"{where}.stabiliser", coefficients, target)
-        slope = parse_rational(rep["slope"], f"{where}.slope")
-        value = parse_rational(rep["value"], f"{where}.value")
-        _require(slope >= 0, f"{where}.slope: must be >= 0")
-        bound = _check_reduced_inequality(system, coefficients, labels, target, slope, rep["certificate"],
-                                          f"{where}.certificate")
-        if bound + slope * offset != value:
-            raise ClaimNotProven(f"{where}: bound {bound} + slope * offset differs from the value {value}")
-        witness = _sparse_parts(rep["witness"], scenario.num_probabilities, f"{where}.witness")
-        label_list = labels.tolist()
-        _require(all(label_list[j] == j for j in witness), f"{where}.witness: entries must sit at orbit minima")
-        expanded = [[j, f"{witness[label][0]}/{witness[label][1]}" if witness[label][1] != 1 else str(witness[label][0])]
-                    for j, label in enumerate(label_list) if label in witness]
-        parts = _checked_box_parts(system, expanded, f"{where}.witness")
-        attained = Fraction(*parts.get(target, (0, 1)))
-        penalty_value = sum((Fraction(*parts[j]) * c for j, c in coefficients.items() if j in parts), Fraction(0))
-        if attained != value or penalty_value > offset:
-            raise ClaimNotProven(f"{where}.witness: W_t = {attained}, C.W = {penalty_value}; needs {value} and "
-                                 f"<= {offset}")
+        value = check_representative(system, coefficients, rep, offset, f"$.representatives[{k}]")
         values[rep["pair"]] = value
+        indices.append(scenario.index_of_key(rep["pair"]))
     pair_labels = _group_orbits(scenario, document["symmetry"], "$.symmetry", coefficients).tolist()
-    indices = [scenario.index_of_key(pair) for pair in values]
     _require(indices == sorted(set(indices)), "$.representatives: pairs must increase strictly")
     covered = [pair_labels[j] for j in indices]
     _require(len(set(covered)) == len(covered), "$.representatives: two representatives share an orbit")

@@ -31,7 +31,8 @@ from certify.progress import Progress
 if TYPE_CHECKING:  # heavy (HiGHS, FLINT): imported at run time only where used
     from certify.output_bound import PairCertificates, PairCertifier
 
-__all__ = ["PARTS", "PROOFS_PART", "part_names", "regenerate", "build_lemma11", "provenance"]
+__all__ = ["PARTS", "PROOFS_PART", "part_names", "regenerate", "build_lemma11", "build_families", "family_names",
+           "provenance"]
 
 _WORKER = None  # the PairCertifier shared with forked workers
 
@@ -192,7 +193,47 @@ def build_expressions(folder: Path, workers: int = 2, progress: Callable[[int, i
     return written
 
 
-PARTS: dict[str, Callable[..., int]] = {"lemma11": build_lemma11, "expressions": build_expressions}
+def _family_text(name: str) -> tuple[str, str]:
+    from certify.expression_library import builtin_expression
+    from certify.family_certificates import family_document
+
+    return name, dumps(family_document(builtin_expression(name)))
+
+
+def family_names() -> list[str]:
+    """Family members with certificates in ``certificates/families/`` (N >= 3),
+    largest first (so the longest solve starts first in the pool)."""
+    from certify.expression_library import FAMILIES
+
+    names = [name for name in FAMILIES if int(name.rsplit("-n", 1)[1]) >= 3]
+    return sorted(names, key=lambda name: (-int(name.rsplit("-n", 1)[1]), name))
+
+
+def build_families(folder: Path, workers: int = 2, progress: Callable[[int, int], None] | None = None) -> int:
+    """Write ``folder/<name>.json``, the verified ``certify/expression-reduced``
+    document of each N-party family member; returns the file count."""
+    names = family_names()
+    folder.mkdir(parents=True, exist_ok=True)
+    done = 0
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.imap_unordered(_family_text, names)
+            for name, text in results:
+                write_atomic(folder / f"{name}.json", text)
+                done += 1
+                if progress is not None:
+                    progress(done, len(names))
+    else:
+        for name in names:
+            write_atomic(folder / f"{name}.json", _family_text(name)[1])
+            done += 1
+            if progress is not None:
+                progress(done, len(names))
+    return done
+
+
+PARTS: dict[str, Callable[..., int]] = {"lemma11": build_lemma11, "expressions": build_expressions,
+                                        "families": build_families}
 PROOFS_PART = "proofs"  # proofs/ and the citation metadata, generated from certificates/
 
 

@@ -22,6 +22,7 @@ As a permutation ``g`` of canonical indices, ``(g.P)[g[j]] = P[j]``.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import permutations, product
 
 import numpy as np
@@ -407,15 +408,28 @@ def relabeling_image(scenario, structure) -> list[int]:
         for u in range(scenario.settings[i]):
             if not is_permutation(outcomes[i][u], scenario.outcomes[i]):
                 raise ValueError(f"outcomes[{i}][{u}]: expected a permutation of 0..{scenario.outcomes[i] - 1}")
-    image = []
-    for j in range(scenario.num_probabilities):
-        u, x = scenario.pair(j)
-        new_u, new_x = [0] * n, [0] * n
-        for i in range(n):
-            new_u[parties[i]] = settings[i][u[i]]
-            new_x[parties[i]] = outcomes[i][u[i]][x[i]]
-        image.append(scenario.index(tuple(new_u), tuple(new_x)))
-    return image
+    u_digits, x_digits = _index_digits(scenario)
+    setting_strides = [int(np.prod(scenario.settings[i + 1:], dtype=np.int64)) for i in range(n)]
+    outcome_strides = [int(np.prod(scenario.outcomes[i + 1:], dtype=np.int64)) for i in range(n)]
+    new_setting = np.zeros(scenario.num_probabilities, dtype=np.int64)
+    new_outcome = np.zeros(scenario.num_probabilities, dtype=np.int64)
+    for i in range(n):
+        # Party i's digits move to position parties[i], relabelled by its permutations.
+        new_setting += np.array(settings[i], dtype=np.int64)[u_digits[i]] * setting_strides[parties[i]]
+        table = np.array(outcomes[i], dtype=np.int64)  # (settings of i, outcomes of i)
+        new_outcome += table[u_digits[i], x_digits[i]] * outcome_strides[parties[i]]
+    return (new_setting * scenario.num_outcome_tuples + new_outcome).tolist()
+
+
+@lru_cache(maxsize=8)
+def _index_digits(scenario) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+    """Per party, its setting digit and its outcome digit at every canonical index."""
+    pairs = [scenario.pair(j) for j in range(scenario.num_probabilities)]
+    u = np.array([p[0] for p in pairs], dtype=np.int64).reshape(len(pairs), scenario.num_parties)
+    x = np.array([p[1] for p in pairs], dtype=np.int64).reshape(len(pairs), scenario.num_parties)
+    for array in (u, x):
+        array.setflags(write=False)
+    return tuple(u[:, i] for i in range(scenario.num_parties)), tuple(x[:, i] for i in range(scenario.num_parties))
 
 
 def orbit_words(expression: BellExpression):

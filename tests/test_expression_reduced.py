@@ -1,6 +1,5 @@
 """Symmetry-reduced exact LPs agree with the full LPs and scale to many parties."""
 
-import os
 from fractions import Fraction
 
 import pytest
@@ -41,8 +40,6 @@ def test_parity_family_representatives():
     assert parity_family_targets(builtin_expression("magic-square")) is None
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("CERTIFY_SLOW"), reason="N = 6 work: set CERTIFY_SLOW=1")
 def test_six_parties():
     expression = paper_family_expression(6)
     assert reduced_ns_optimum(expression) == 0
