@@ -24,6 +24,7 @@ document exactly in these terms before it is written; the trusted checker
 
 from __future__ import annotations
 
+import multiprocessing
 from fractions import Fraction
 from typing import Callable
 
@@ -52,9 +53,45 @@ def _certificate_json(certificate) -> dict:
             "multipliers": [[r, rational(y)] for r, y in sorted(certificate.multipliers.items())]}
 
 
-def family_document(expression: BellExpression, progress: Callable[[int, int], None] | None = None) -> dict:
+_JOB: tuple | None = None  # (penalty, offset or None, system, document or None), shared with forked workers
+
+
+def _solve_target(target: int) -> ReducedCertificate:
+    assert _JOB is not None
+    penalty, offset, system, _ = _JOB
+    return reduced_certificate(penalty, target, offset, system=system)
+
+
+def _check_entry(k: int) -> Fraction:
+    assert _JOB is not None
+    penalty, offset, system, document = _JOB
+    return check_representative(system, dict(penalty.coefficients), document["representatives"][k], offset,
+                                f"$.representatives[{k}]")
+
+
+def _mapped(function, items: list, workers: int, progress: Callable[[int, int], None] | None) -> list:
+    """``[function(item) for item in items]``, in ``workers`` forked processes when
+    more than one (the results do not depend on which process computed them)."""
+    results = []
+    if workers > 1 and len(items) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for result in pool.imap(function, items):
+                results.append(result)
+                if progress is not None:
+                    progress(len(results), len(items))
+        return results
+    for item in items:
+        results.append(function(item))
+        if progress is not None:
+            progress(len(results), len(items))
+    return results
+
+
+def family_document(expression: BellExpression, progress: Callable[[int, int], None] | None = None,
+                    workers: int = 1) -> dict:
     """The verified ``certify/expression-reduced`` document of a binary parity
-    family member (invariant under :func:`parity_family_moves`)."""
+    family member (invariant under :func:`parity_family_moves`); the
+    representatives are solved and checked in ``workers`` processes."""
     scenario = expression.scenario
     sign, penalty = penalty_form(expression)
     targets = parity_family_targets(penalty)
@@ -65,11 +102,12 @@ def family_document(expression: BellExpression, progress: Callable[[int, int], N
     local = local_bound(penalty, "minimise")
     ns = reduced_certificate(penalty, None, system=system)
     offset = ns.value  # verified below with the whole document
-    representatives = []
-    for done, target in enumerate(targets, start=1):
-        representatives.append(reduced_certificate(penalty, target, offset, system=system))
-        if progress is not None:
-            progress(done, len(targets))
+    global _JOB
+    _JOB = (penalty, offset, system, None)
+    try:
+        representatives = _mapped(_solve_target, targets, workers, progress)
+    finally:
+        _JOB = None
     best = max(rep.value for rep in representatives)
     best_pair = next(rep.target for rep in representatives if rep.value == best)
     document = {
@@ -86,7 +124,7 @@ def family_document(expression: BellExpression, progress: Callable[[int, int], N
         "is_bell_inequality": local.value != offset,
         "max_output_probability_at_ns_optimum": {"value": rational(best), "pair": scenario.pair_key(best_pair)},
     }
-    verify_family_document(document, expression, system)
+    verify_family_document(document, expression, system, workers)
     return document
 
 
@@ -196,9 +234,11 @@ def check_representative(system: NoSignallingSystem, coefficients: dict, rep, li
     return value
 
 
-def verify_family_document(document, expression: BellExpression, system: NoSignallingSystem | None = None) -> dict:
+def verify_family_document(document, expression: BellExpression, system: NoSignallingSystem | None = None,
+                           workers: int = 1) -> dict:
     """Exact check of a ``certify/expression-reduced`` document (builder side);
-    returns ``{pair key: v(0)}`` for the representatives."""
+    returns ``{pair key: v(0)}`` for the representatives (checked in ``workers``
+    processes)."""
     keys = {"format", "version", "scenario", "expression", "penalty", "symmetry", "local_bound", "ns_optimum",
             "representatives", "is_bell_inequality", "max_output_probability_at_ns_optimum"}
     document = _object(document, "$", keys)
@@ -223,12 +263,16 @@ def verify_family_document(document, expression: BellExpression, system: NoSigna
                                       "$.ns_optimum.certificate")
     if bound != -offset or parse_rational(ns["value"], "$.ns_optimum.value") != sign * offset:
         raise ClaimNotProven(f"$.ns_optimum: certificate proves C.P >= {-bound}, the offset is {offset}")
-    values: dict[str, Fraction] = {}
-    indices = []
-    for k, rep in enumerate(document["representatives"]):
-        value = check_representative(system, coefficients, rep, offset, f"$.representatives[{k}]")
-        values[rep["pair"]] = value
-        indices.append(scenario.index_of_key(rep["pair"]))
+    representatives = document["representatives"]
+    _require(isinstance(representatives, list) and representatives, "$.representatives: expected a non-empty list")
+    global _JOB
+    _JOB = (penalty, offset, system, document)
+    try:
+        checked = _mapped(_check_entry, list(range(len(representatives))), workers, None)
+    finally:
+        _JOB = None
+    values = {rep["pair"]: value for rep, value in zip(representatives, checked)}
+    indices = [scenario.index_of_key(rep["pair"]) for rep in representatives]
     pair_labels = _group_orbits(scenario, document["symmetry"], "$.symmetry", coefficients).tolist()
     _require(indices == sorted(set(indices)), "$.representatives: pairs must increase strictly")
     covered = [pair_labels[j] for j in indices]

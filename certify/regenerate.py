@@ -193,43 +193,29 @@ def build_expressions(folder: Path, workers: int = 2, progress: Callable[[int, i
     return written
 
 
-def _family_text(name: str) -> tuple[str, str]:
-    from certify.expression_library import builtin_expression
-    from certify.family_certificates import family_document
-
-    return name, dumps(family_document(builtin_expression(name)))
-
-
 def family_names() -> list[str]:
-    """Family members with certificates in ``certificates/families/`` (N >= 3),
-    largest first (so the longest solve starts first in the pool)."""
+    """Family members with certificates in ``certificates/families/`` (N >= 3)."""
     from certify.expression_library import FAMILIES
 
     names = [name for name in FAMILIES if int(name.rsplit("-n", 1)[1]) >= 3]
-    return sorted(names, key=lambda name: (-int(name.rsplit("-n", 1)[1]), name))
+    return sorted(names, key=lambda name: (name.split("-n")[0] != "paper", int(name.rsplit("-n", 1)[1])))
 
 
 def build_families(folder: Path, workers: int = 2, progress: Callable[[int, int], None] | None = None) -> int:
     """Write ``folder/<name>.json``, the verified ``certify/expression-reduced``
-    document of each N-party family member; returns the file count."""
+    document of each N-party family member (representatives solved and checked
+    in ``workers`` processes); returns the file count."""
+    from certify.expression_library import builtin_expression
+    from certify.family_certificates import family_document
+
     names = family_names()
     folder.mkdir(parents=True, exist_ok=True)
-    done = 0
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.imap_unordered(_family_text, names)
-            for name, text in results:
-                write_atomic(folder / f"{name}.json", text)
-                done += 1
-                if progress is not None:
-                    progress(done, len(names))
-    else:
-        for name in names:
-            write_atomic(folder / f"{name}.json", _family_text(name)[1])
-            done += 1
-            if progress is not None:
-                progress(done, len(names))
-    return done
+    for done, name in enumerate(names, start=1):
+        document = family_document(builtin_expression(name), workers=workers)
+        write_atomic(folder / f"{name}.json", dumps(document))
+        if progress is not None:
+            progress(done, len(names))
+    return len(names)
 
 
 PARTS: dict[str, Callable[..., int]] = {"lemma11": build_lemma11, "expressions": build_expressions,

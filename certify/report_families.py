@@ -26,7 +26,7 @@ def family_rows(certificates_dir: Path) -> list[dict]:
     from certify.regenerate import family_names
 
     rows = []
-    for name in sorted(family_names(), key=lambda n: (n.split("-n")[0] != "paper", int(n.rsplit("-n", 1)[1]))):
+    for name in family_names():
         path = Path(certificates_dir) / "families" / f"{name}.json"
         try:
             document = json.loads(path.read_text())
