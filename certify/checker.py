@@ -23,7 +23,12 @@ penalty form C = sign B, offset = min C.P has an ``expression-bound`` file per
 pair (the same value function with delta = C.P - offset), a ``bounds.json``
 (local bound by enumeration, no-signalling optimum, largest v(0)) and
 optionally a ``symmetry.json`` (relabelings of B mapping representatives to
-the other pairs); :func:`check_expression_coverage` joins them per folder. Arithmetic is on Python integers (each
+the other pairs); :func:`check_expression_coverage` joins them per folder. An
+``expression-reduced`` file (an N-party family member, self-contained) proves the
+same bounds and v(0) of one representative per orbit of pairs by dual
+certificates checked on orbit sums of a stabiliser group (an averaged box keeps
+P(x*|u*) and C.P) and orbit-constant witnesses (:func:`check_expression_reduced`).
+Arithmetic is on Python integers (each
 vector scaled to a common denominator) and ``Fraction``. Errors:
 :class:`Malformed` (exit 2: unreadable, not the format, out of range) and
 :class:`NotProven` (exit 1: well formed, but the claim does not follow).
@@ -53,7 +58,8 @@ MAX_DEPTH = 64  # nesting of JSON arrays and objects
 MAX_DIGITS = 4300  # per integer: Python's default int <-> str conversion limit
 MAX_DENOMINATOR_BITS = 65536  # common denominator of one vector (about 19,700 digits)
 VERSIONS = {"certify/output-bound": 1, "certify/manifest": 1, "certify/proof-record": 1,
-            "certify/expression-bound": 1, "certify/expression-bounds": 1, "certify/expression-symmetry": 1}
+            "certify/expression-bound": 1, "certify/expression-bounds": 1, "certify/expression-symmetry": 1,
+            "certify/expression-reduced": 1}
 EXPRESSION_FORMATS = ("certify/expression-bound", "certify/expression-bounds", "certify/expression-symmetry")
 MAX_ENUMERATION = 5_000_000  # coefficient look-ups of the local-bound enumeration
 NOT_AUDITED = "not independently audited"  # statement prefix of records without algebra
@@ -284,13 +290,17 @@ def paper_bell_coefficients():
 
 # -- the claims ----------------------------------------------------------------------------
 
-def check_inequality(certificate, slope, target, where, shape=PAPER_SHAPE, penalty=None):
+def check_inequality(certificate, slope, target, where, shape=PAPER_SHAPE, penalty=None, orbits=None):
     """Check ``P_t <= a + slope C.P`` for every no-signalling box; return ``a``.
 
     ``penalty = (c, {j: c C_j})`` (integers; default eq. (7) with c = 1);
     ``target`` None means ``P_t`` is 0. Needs ``s_j = sum_r y_r A[r][j] - e*_j +
     slope C_j >= 0`` for every j and ``a = sum of y_r over the normalisation
-    rows``: then for P >= 0 with ``A P = b``, ``P_t - slope C.P = y.(A P) - s.P <= y.b = a``."""
+    rows``: then for P >= 0 with ``A P = b``, ``P_t - slope C.P = y.(A P) - s.P <= y.b = a``.
+    With ``orbits`` (the orbit label of every index under a group of relabelings
+    that keep C and fix t, :func:`orbit_labels`) only the orbit sums of s must be
+    >= 0: that proves the bound for boxes constant on orbits, and the average of
+    any no-signalling box over the group is one, with the same P_t and C.P."""
     rows, num_norm, columns = system(shape)
     scale, coefficients = penalty or (1, paper_bell_coefficients())
     bound_text, multipliers = fields(certificate, where, ("bound", "multipliers"))
@@ -305,7 +315,17 @@ def check_inequality(certificate, slope, target, where, shape=PAPER_SHAPE, penal
     factor = d // (slope.denominator * scale) * slope.numerator
     for column, c in coefficients.items():
         reduced[column] += factor * c
-    negative = next((j for j, value in enumerate(reduced) if value < 0), None)
+    if orbits is not None:
+        sums = {}
+        for j, value in enumerate(reduced):
+            if value:
+                sums[orbits[j]] = sums.get(orbits[j], 0) + value
+        negative = min((j for j, value in sums.items() if value < 0), default=None)
+        if negative is not None:
+            raise NotProven(f"{where}: the slacks of the orbit of index {negative} sum to "
+                            f"{Fraction(sums[negative], d)} < 0: the multipliers do not dominate P* - {slope} C.P "
+                            f"there")
+    negative = next((j for j, value in enumerate(reduced) if value < 0), None) if orbits is None else None
     if negative is not None:
         raise NotProven(f"{where}: s_{negative} = {Fraction(reduced[negative], d)} < 0: the multipliers "
                         f"do not dominate P* - {slope} C.P at index {negative}")
@@ -318,9 +338,14 @@ def check_inequality(certificate, slope, target, where, shape=PAPER_SHAPE, penal
 def check_box(box, target, where, shape=PAPER_SHAPE, penalty=None):
     """Check a sparse no-signalling box W >= 0; return ``(W_t, C.W)`` exactly
     (``C`` as in :func:`check_inequality`; ``W_t`` is 0 without a target)."""
+    d, w = sparse(box, size_of(shape), where)
+    return check_scaled_box(d, w, target, where, shape, penalty)
+
+
+def check_scaled_box(d, w, target, where, shape=PAPER_SHAPE, penalty=None):
+    """:func:`check_box` for a box given as ``{index: d W_index}`` (integers)."""
     rows, num_norm, columns = system(shape)
     scale, coefficients = penalty or (1, paper_bell_coefficients())
-    d, w = sparse(box, len(columns), where)
     if any(value < 0 for value in w.values()):
         raise NotProven(f"{where}: negative probability at index {min(j for j in w if w[j] < 0)}")
     residual = [-d] * num_norm + [0] * (len(rows) - num_norm)  # A (d W) - d b
@@ -518,35 +543,70 @@ def local_minimum(shape, penalty, strategy):
     A deterministic box has P(x|u) = 1 iff x_i = s_i(u_i) for every i, so
     C.P = sum_u C(s(u)|u). The party r with the most strategies d_r^{m_r}
     answers each strategy tuple of the others with its best outcome per setting,
-    so only ``prod_{i != r} d_i^{m_i}`` tuples are enumerated (``MAX_ENUMERATION``
-    bounds the coefficient look-ups).
+    so only ``prod_{i != r} d_i^{m_i}`` tuples are enumerated; setting tuples
+    where C has no coefficient add 0 to every strategy and are skipped
+    (``MAX_ENUMERATION`` bounds the coefficient look-ups).
 
     >>> local_minimum(((2, 2), (2, 2)), (1, {1: 1, 2: 1, 5: 1, 6: 1, 9: 1, 10: 1, 12: 1, 15: 1}),
     ...               [(0, 0), (0, 0)])  # CHSH as a game: a local strategy loses one round
     (1, 1)
     """
     (settings, outcomes), (_, coefficients) = shape, penalty
-    n = len(settings)
+    n, width = len(settings), _product(outcomes)
     strides = [_product(outcomes[i + 1:]) for i in range(n)]
     r = max(range(n), key=lambda i: outcomes[i] ** settings[i])
     others = [i for i in range(n) if i != r]
-    cost = (_product(outcomes[i] ** settings[i] for i in others) * _product(settings) * outcomes[r])
+    active = {j // width for j in coefficients}
+    cost = (_product(outcomes[i] ** settings[i] for i in others) * len(active) * outcomes[r])
     if cost > MAX_ENUMERATION:
         raise Malformed(f"local bound: enumeration needs {cost} look-ups, more than the checker's limit "
                         f"{MAX_ENUMERATION}")
-    base = {u: s * _product(outcomes) for s, u in enumerate(product(*map(range, settings)))}
+    all_settings = list(product(*map(range, settings)))
     head_settings = list(product(*(range(settings[i]) for i in others)))
-    starts_at = [[base[u[:r] + (u_r,) + u[r:]] for u in head_settings] for u_r in range(settings[r])]
+    head_position = {u: h for h, u in enumerate(head_settings)}
+    starts_at = [[] for _ in range(settings[r])]  # per setting of r: (head setting, block start)
+    for s, u in enumerate(all_settings):
+        if s in active:
+            starts_at[u[r]].append((head_position[u[:r] + u[r + 1:]], s * width))
+    needed = sorted({h for pairs in starts_at for h, _ in pairs})
     get, best_total = coefficients.get, None
     for heads in product(*(product(range(outcomes[i]), repeat=settings[i]) for i in others)):
-        shifts = [sum(heads[a][u[a]] * strides[i] for a, i in enumerate(others)) for u in head_settings]
-        total = 0
-        for starts in starts_at:
-            starts = [j + shift for j, shift in zip(starts, shifts)]
-            total += min(sum(get(j + x * strides[r], 0) for j in starts) for x in range(outcomes[r]))
+        shift = {h: sum(heads[a][head_settings[h][a]] * strides[i] for a, i in enumerate(others)) for h in needed}
+        total = sum(min(sum(get(start + shift[h] + x * strides[r], 0) for h, start in pairs)
+                        for x in range(outcomes[r])) for pairs in starts_at)
         best_total = total if best_total is None else min(best_total, total)
-    chosen = sum(get(base[u] + sum(strategy[i][u[i]] * strides[i] for i in range(n)), 0) for u in base)
+    chosen = sum(get(s * width + sum(strategy[i][u[i]] * strides[i] for i in range(n)), 0)
+                 for s, u in enumerate(all_settings))
     return best_total, chosen
+
+
+def check_local_bound(local, shape, penalty, sign, where):
+    """``{"value", "strategy"}``: the strategy (one outcome digit per setting, per party)
+    attains the value and the enumeration of every deterministic strategy finds nothing
+    better; returns the value (in the expression's own direction)."""
+    local_text, strategy_text = fields(local, where, ("value", "strategy"))
+    local_value = fraction(local_text, f"{where}.value")
+    strategy = []
+    for i, (m, d) in enumerate(zip(*shape)):
+        text = array(strategy_text, f"{where}.strategy", len(shape[0]), len(shape[0]))[i]
+        if not (isinstance(text, str) and len(text) == m and all(c in "0123456789"[:d] for c in text)):
+            raise Malformed(f"{where}.strategy[{i}]: expected {m} outcome digits below {d}, found {_show(text)}")
+        strategy.append(tuple(map(int, text)))
+    minimum, chosen = local_minimum(shape, penalty, strategy)
+    if sign * Fraction(chosen, penalty[0]) != local_value or minimum != chosen:
+        raise NotProven(f"{where}: the strategy gives {sign * Fraction(chosen, penalty[0])}, the enumeration of "
+                        f"every deterministic strategy {sign * Fraction(minimum, penalty[0])}; the file states "
+                        f"{local_value}")
+    return local_value
+
+
+def check_bell_flag(is_bell, local_value, optimum, where):
+    """``is_bell_inequality`` must be a boolean saying whether the two bounds differ."""
+    if type(is_bell) is not bool:
+        raise Malformed(f"{where}: expected true or false, found {_show(is_bell)}")
+    if is_bell != (local_value != optimum):
+        raise NotProven(f"{where}: local bound {local_value} and no-signalling optimum {optimum} say "
+                        f"{local_value != optimum}")
 
 
 def check_expression_bounds(document, where):
@@ -558,20 +618,7 @@ def check_expression_bounds(document, where):
             "is_bell_inequality", "max_output_probability_at_ns_optimum")
     values, shape, penalty, sign, offset, identity = check_expression_header(document, where, keys)
     local, optimum, is_bell, best = values[5:]
-    local_text, strategy_text = fields(local, f"{where}: $.local_bound", ("value", "strategy"))
-    local_value = fraction(local_text, f"{where}: $.local_bound.value")
-    strategy = []
-    for i, (m, d) in enumerate(zip(*shape)):
-        text = array(strategy_text, f"{where}: $.local_bound.strategy", len(shape[0]), len(shape[0]))[i]
-        if not (isinstance(text, str) and len(text) == m and all(c in "0123456789"[:d] for c in text)):
-            raise Malformed(f"{where}: $.local_bound.strategy[{i}]: expected {m} outcome digits below {d}, "
-                            f"found {_show(text)}")
-        strategy.append(tuple(map(int, text)))
-    minimum, chosen = local_minimum(shape, penalty, strategy)
-    if sign * Fraction(chosen, penalty[0]) != local_value or minimum != chosen:
-        raise NotProven(f"{where}: $.local_bound: the strategy gives {sign * Fraction(chosen, penalty[0])}, "
-                        f"the enumeration of every deterministic strategy {sign * Fraction(minimum, penalty[0])}; "
-                        f"the file states {local_value}")
+    local_value = check_local_bound(local, shape, penalty, sign, f"{where}: $.local_bound")
     value, certificate, witness = fields(optimum, f"{where}: $.ns_optimum", ("value", "certificate", "witness"))
     if fraction(value, f"{where}: $.ns_optimum.value") != sign * offset:
         raise NotProven(f"{where}: $.ns_optimum.value: must equal sign * offset = {sign * offset}")
@@ -580,11 +627,7 @@ def check_expression_bounds(document, where):
         raise NotProven(f"{where}: $.ns_optimum.certificate: proves C.P >= {-bound}, not the offset {offset}")
     if check_box(witness, None, f"{where}: $.ns_optimum.witness", shape, penalty)[1] != offset:
         raise NotProven(f"{where}: $.ns_optimum.witness: C.W differs from the offset {offset}")
-    if type(is_bell) is not bool:
-        raise Malformed(f"{where}: $.is_bell_inequality: expected true or false, found {_show(is_bell)}")
-    if is_bell != (local_value != sign * offset):
-        raise NotProven(f"{where}: $.is_bell_inequality: local bound {local_value} and no-signalling "
-                        f"optimum {sign * offset} say {local_value != sign * offset}")
+    check_bell_flag(is_bell, local_value, sign * offset, f"{where}: $.is_bell_inequality")
     best_value, best_pair = fields(best, f"{where}: $.max_output_probability_at_ns_optimum", ("value", "pair"))
     return {"format": "certify/expression-bounds", "expression": identity, "penalty": (sign, offset),
             "shape": shape, "local_bound": local_value, "ns_optimum": sign * offset,
@@ -653,6 +696,117 @@ def check_expression_symmetry(document, where):
             raise Malformed(f"{where}: $.pairs[{start}]: a representative must list itself with an empty word")
     return {"format": "certify/expression-symmetry", "expression": identity, "shape": shape,
             "representative": representative}
+
+
+def orbit_labels(images, size):
+    """The smallest member of the orbit of every index under the group the index maps
+    ``images`` generate (union-find; a root is always the smallest index of its class).
+
+    >>> orbit_labels([[1, 0, 2, 3], [0, 1, 3, 2]], 4)
+    [0, 0, 2, 2]
+    """
+    parent = list(range(size))
+
+    def root(a):
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for image in images:
+        for j, k in enumerate(image):
+            if j != k:
+                a, b = root(j), root(k)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    return [root(j) for j in range(size)]
+
+
+def group_orbits(generators, shape, coefficients, where, cache, fixed=None):
+    """Orbit labels under a list (0..256) of relabelings, each checked to map every
+    coefficient of C to an equal one (and to fix the index ``fixed``); ``cache`` maps
+    a generator's JSON text to its checked image within one document."""
+    images = []
+    for k, generator in enumerate(array(generators, where, 0, 256)):
+        key = json.dumps(generator, sort_keys=True)
+        if key not in cache:
+            image = relabeling(generator, shape, f"{where}[{k}]")
+            if {image[j]: c for j, c in coefficients.items()} != coefficients:
+                raise NotProven(f"{where}[{k}]: does not map every coefficient of C to an equal one")
+            cache[key] = image
+        if fixed is not None and cache[key][fixed] != fixed:
+            raise NotProven(f"{where}[{k}]: does not fix the target {pair_key(fixed, shape)}")
+        images.append(cache[key])
+    return orbit_labels(images, size_of(shape))
+
+
+def check_expression_reduced(document, where):
+    """Check a ``certify/expression-reduced`` file (an N-party family member): the
+    local bound, the no-signalling optimum and v_t(0) of one representative per orbit
+    of pairs, by dual certificates checked on orbit sums (:func:`check_inequality`
+    with orbits) and orbit-constant witness boxes. Returns the statement."""
+    keys = ("format", "version", "scenario", "expression", "penalty", "symmetry", "local_bound", "ns_optimum",
+            "representatives", "is_bell_inequality", "max_output_probability_at_ns_optimum")
+    values, shape, penalty, sign, offset, identity = check_expression_header(document, where, keys)
+    symmetry, local, optimum, representatives, is_bell, best = values[5:]
+    size, coefficients, cache = size_of(shape), penalty[1], {}
+    local_value = check_local_bound(local, shape, penalty, sign, f"{where}: $.local_bound")
+    at = f"{where}: $.ns_optimum"
+    value, stabiliser, certificate = fields(optimum, at, ("value", "stabiliser", "certificate"))
+    if fraction(value, at + ".value") != sign * offset:
+        raise NotProven(f"{at}.value: must equal sign * offset = {sign * offset}")
+    labels = group_orbits(stabiliser, shape, coefficients, at + ".stabiliser", cache)
+    bound = check_inequality(certificate, Fraction(1), None, at + ".certificate", shape, penalty, labels)
+    if bound != -offset:
+        raise NotProven(f"{at}.certificate: proves C.P >= {-bound}, not the offset {offset}")
+    proven, previous = {}, -1
+    for k, entry in enumerate(array(representatives, f"{where}: $.representatives", 1, size)):
+        at = f"{where}: $.representatives[{k}]"
+        pair, value, stabiliser, slope, certificate, witness = fields(
+            entry, at, ("pair", "value", "stabiliser", "slope", "certificate", "witness"))
+        target = pair_index(pair, shape, at + ".pair")
+        if target <= previous:
+            raise Malformed(f"{at}.pair: representatives must be listed in increasing canonical order")
+        previous = target
+        value, slope = fraction(value, at + ".value"), fraction(slope, at + ".slope")
+        if slope < 0:
+            raise Malformed(f"{at}.slope: expected a rational >= 0, found {slope}")
+        labels = group_orbits(stabiliser, shape, coefficients, at + ".stabiliser", cache, target)
+        bound = check_inequality(certificate, slope, target, at + ".certificate", shape, penalty, labels)
+        if bound + slope * offset != value:
+            raise NotProven(f"{at}: bound {bound} + slope {slope} * offset {offset} is not the value {value}")
+        d, w = sparse(witness, size, at + ".witness")
+        off_minimum = next((j for j in w if labels[j] != j), None)
+        if off_minimum is not None:
+            raise Malformed(f"{at}.witness: index {off_minimum} is not the smallest of its orbit "
+                            f"({labels[off_minimum]} is)")
+        expanded = {j: w[label] for j, label in enumerate(labels) if label in w}
+        attained, penalty_value = check_scaled_box(d, expanded, target, at + ".witness", shape, penalty)
+        if attained != value or penalty_value > offset:
+            raise NotProven(f"{at}.witness: W* = {attained} and C.W = {penalty_value}; needs {value} and "
+                            f"at most the offset {offset}")
+        proven[target] = value
+    pair_orbits = group_orbits(symmetry, shape, coefficients, f"{where}: $.symmetry", cache)
+    seen = {}
+    for target in proven:
+        if pair_orbits[target] in seen:
+            raise Malformed(f"{where}: $.representatives: {pair_key(seen[pair_orbits[target]], shape)} and "
+                            f"{pair_key(target, shape)} lie in one orbit of pairs")
+        seen[pair_orbits[target]] = target
+    uncovered = sorted(set(pair_orbits) - set(seen))
+    if uncovered:
+        raise NotProven(f"{where}: $.representatives: {len(uncovered)} orbits of pairs have no representative, "
+                        f"e.g. the orbit of {pair_key(uncovered[0], shape)}")
+    check_bell_flag(is_bell, local_value, sign * offset, f"{where}: $.is_bell_inequality")
+    at = f"{where}: $.max_output_probability_at_ns_optimum"
+    best_value, best_pair = fields(best, at, ("value", "pair"))
+    best_value, best_index = fraction(best_value, at + ".value"), pair_index(best_pair, shape, at + ".pair")
+    if best_value != max(proven.values()) or proven.get(best_index) != best_value:
+        raise NotProven(f"{at}: the representatives give the maximum {max(proven.values())}; "
+                        f"the file states {best_value} at {best_pair}")
+    return {"format": "certify/expression-reduced", "expression": identity, "penalty": (sign, offset),
+            "shape": shape, "local_bound": local_value, "ns_optimum": sign * offset,
+            "max_output": (best_value, best_index), "values": proven, "pair_orbits": len(seen)}
 
 
 def check_expression_coverage(statements, present, where="folder"):
@@ -853,6 +1007,8 @@ def check_document(document, where, folder="."):
         return kind, check_manifest(document, folder, where)
     if kind == "certify/proof-record":
         return kind, check_proof_record(document, where)
+    if kind == "certify/expression-reduced":  # self-contained: no folder coverage
+        return kind, check_expression_reduced(document, where)
     if kind in EXPRESSION_FORMATS:
         check = {"certify/expression-bound": check_expression_bound, "certify/expression-bounds":
                  check_expression_bounds, "certify/expression-symmetry": check_expression_symmetry}[kind]

@@ -216,7 +216,7 @@ def describe(kind: str, statement, path: str) -> str:
         return (f"{path}: certify/manifest version 1: {len(statement)} files, each a regular file "
                 f"inside {os.path.dirname(path) or '.'} with the listed SHA-256\n"
                 + "".join(f"  {p}\n" for p in sorted(statement)))
-    if kind in checker.EXPRESSION_FORMATS:
+    if kind in checker.EXPRESSION_FORMATS or kind == "certify/expression-reduced":
         return _describe_expression(kind, statement, path)
     if kind != "certify/output-bound":
         return f"{path}: {kind} version 1: {statement}\n"
@@ -246,7 +246,7 @@ def _jsonable(value):
 
 
 def _describe_expression(kind: str, statement, path: str) -> str:
-    """Readable statement of an expression file (bound, bounds or symmetry)."""
+    """Readable statement of an expression file (bound, bounds, symmetry or reduced family)."""
     (settings, outcomes), head = statement["shape"], [f"{path}: {kind} version 1, verified by certify.checker"]
     head.append(f"scenario: {len(settings)} parties, settings {list(settings)}, outcomes {list(outcomes)}; "
                 f"no-signalling rows rebuilt by the checker; expression identity {statement['expression'][:16]}")
@@ -264,6 +264,18 @@ def _describe_expression(kind: str, statement, path: str) -> str:
             f"no-signalling optimum (certificate and witness): {statement['ns_optimum']}",
             f"max output probability at the optimum (checked against the pair documents by audit of "
             f"the folder): {value} at {checker.pair_key(index, statement['shape'])}"]) + "\n"
+    if kind == "certify/expression-reduced":
+        value, index = statement["max_output"]
+        shape = statement["shape"]
+        lines = [f"local bound (every deterministic strategy enumerated): {statement['local_bound']}",
+                 f"no-signalling optimum (dual certificate on orbit sums): {statement['ns_optimum']}",
+                 f"Bell inequality (the two differ): {'yes' if statement['local_bound'] != statement['ns_optimum'] else 'no'}",
+                 f"v(0) = max P(x*|u*) at the no-signalling optimum, {len(statement['values'])} representatives "
+                 f"covering all {statement['pair_orbits']} orbits of pairs (symmetry-reduced dual certificates "
+                 f"and witness boxes):"]
+        lines += [f"  {checker.pair_key(j, shape)}: {v}" for j, v in sorted(statement["values"].items())]
+        lines.append(f"max output probability at the optimum: {value} at {checker.pair_key(index, shape)}")
+        return "\n".join(head + lines) + "\n"
     target = f"P({statement['outcome']}|{statement['setting']})"
     head.append(f"value function v(delta) = max {{ {target} : P no-signalling, delta(P) <= delta }}, exact:")
     return "\n".join(head + _value_function_table(statement["breakpoints"], statement["pieces"])) + "\n"
