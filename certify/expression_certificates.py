@@ -335,6 +335,27 @@ def symmetry_document(expression: BellExpression) -> tuple[dict, list[int]]:
     return document, sorted(found)
 
 
+def invariant_images(scenario: Scenario, structures, where: str, coefficients: dict,
+                     fixed: int | None = None) -> list[list[int]]:
+    """Index maps of the relabelings ``structures`` (see
+    :func:`certify.symmetry.relabeling_image`), each checked exactly to map every
+    coefficient to an equal one and, when ``fixed`` is given, to fix that index."""
+    from certify.symmetry import relabeling_image
+
+    images = []
+    for k, structure in enumerate(structures):
+        try:
+            image = relabeling_image(scenario, structure)
+        except ValueError as error:
+            raise InputError(f"{where}[{k}]: {error}") from None
+        if {image[j]: v for j, v in coefficients.items()} != coefficients:
+            raise ClaimNotProven(f"{where}[{k}]: does not map every coefficient to an equal one")
+        if fixed is not None and image[fixed] != fixed:
+            raise ClaimNotProven(f"{where}[{k}]: does not fix the target {scenario.pair_key(fixed)}")
+        images.append(image)
+    return images
+
+
 def verify_symmetry_document(document, expression: BellExpression) -> dict[str, str]:
     """Exact check of a ``certify/expression-symmetry`` document; returns
     pair key -> representative key.
@@ -347,7 +368,6 @@ def verify_symmetry_document(document, expression: BellExpression) -> dict[str, 
     (generator positions, applied first to last) must map its representative
     to it; representatives list themselves with an empty word.
     """
-    from certify.symmetry import relabeling_image
 
     keys = {"format", "version", "scenario", "expression", "generators", "pairs"}
     document = _object(document, "$", keys)
@@ -363,16 +383,7 @@ def verify_symmetry_document(document, expression: BellExpression) -> dict[str, 
         raise ClaimNotProven("$.expression.coefficients: differ from the expression")
     generators = document["generators"]
     _require(isinstance(generators, list), "$.generators: expected a list")
-    images = []
-    coefficients = dict(expression.coefficients)
-    for k, structure in enumerate(generators):
-        try:
-            image = relabeling_image(scenario, structure)
-        except ValueError as error:
-            raise InputError(f"$.generators[{k}]: {error}") from None
-        if {image[j]: v for j, v in coefficients.items()} != coefficients:
-            raise ClaimNotProven(f"$.generators[{k}]: does not map the expression to itself")
-        images.append(image)
+    images = invariant_images(scenario, generators, "$.generators", dict(expression.coefficients))
     pairs = document["pairs"]
     _require(isinstance(pairs, list) and len(pairs) == scenario.num_probabilities,
              f"$.pairs: expected {scenario.num_probabilities} entries, one per pair in canonical order")

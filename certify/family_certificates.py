@@ -33,13 +33,12 @@ import numpy as np
 from certify.bell_expression import BellExpression
 from certify.certificate import _checked_box_parts, _object, _require, _scaled, _sparse_parts, parse_rational
 from certify.errors import ClaimNotProven, InputError
-from certify.expression_certificates import _expression_json, penalty_form
+from certify.expression_certificates import _expression_json, invariant_images, penalty_form
 from certify.jsonio import rational
 from certify.local_bound import deterministic_box_value, local_bound
 from certify.no_signalling import NoSignallingSystem
 from certify.symmetric_lp import (ReducedCertificate, _orbit_labels, parity_family_moves,
                                   parity_family_targets, reduced_certificate)
-from certify.symmetry import relabeling_image
 
 __all__ = ["REDUCED_FORMAT", "family_document", "verify_family_document", "representative_json",
            "check_representative", "pair_orbit_labels", "certified_ns_optimum"]
@@ -131,18 +130,8 @@ def family_document(expression: BellExpression, progress: Callable[[int, int], N
 def _group_orbits(scenario, structures, where: str, coefficients: dict, fixed: int | None = None) -> np.ndarray:
     """Orbit labels under the relabelings ``structures``, each checked to keep C
     (and to fix ``fixed``)."""
-    images = []
-    for k, structure in enumerate(structures):
-        try:
-            image = relabeling_image(scenario, structure)
-        except ValueError as error:
-            raise InputError(f"{where}[{k}]: {error}") from None
-        if {image[j]: v for j, v in coefficients.items()} != coefficients:
-            raise ClaimNotProven(f"{where}[{k}]: does not map every coefficient of C to an equal one")
-        if fixed is not None and image[fixed] != fixed:
-            raise ClaimNotProven(f"{where}[{k}]: does not fix the target {scenario.pair_key(fixed)}")
-        images.append(np.array(image, dtype=np.int64))
-    return _orbit_labels(scenario.num_probabilities, images)
+    images = invariant_images(scenario, structures, where, coefficients, fixed)
+    return _orbit_labels(scenario.num_probabilities, [np.array(image, dtype=np.int64) for image in images])
 
 
 def _check_reduced_inequality(system: NoSignallingSystem, coefficients: dict, labels: np.ndarray,
