@@ -43,6 +43,8 @@ def test_every_committed_family_file_is_accepted_and_agrees_with_the_builder():
         document = json.loads((FAMILIES / f"{name}.json").read_text())
         kind, statement = checker.check_file(str(FAMILIES / f"{name}.json"))
         assert kind == "certify/expression-reduced"
+        if builtin_expression(name).scenario.num_parties > 6:
+            continue  # the builder's check of the large ones is in test_family_certificates.py
         built = verify_family_document(document, builtin_expression(name))
         shape = statement["shape"]
         assert {checker.pair_key(j, shape): v for j, v in statement["values"].items()} == built

@@ -86,8 +86,9 @@ def test_non_parity_expressions_are_refused():
         family_document(builtin_expression("magic-square"))
 
 
-@pytest.mark.parametrize("name", family_names())
+@pytest.mark.parametrize("name", [name for name in family_names() if name != "paper-n8"])
 def test_committed_family_certificates_verify(repository, name):
+    # paper-n8 (9 s) is verified by the regeneration test, which rebuilds, verifies and compares it.
     document = json.loads((repository / "certificates/families" / f"{name}.json").read_text())
     try:
         values = verify_family_document(document, builtin_expression(name))
@@ -96,17 +97,26 @@ def test_committed_family_certificates_verify(repository, name):
     assert max(values.values()) == Fraction(document["max_output_probability_at_ns_optimum"]["value"])
 
 
-@pytest.mark.parametrize("name, bell_value, pair", [("mermin3", Fraction(1, 3), None), ("paper", Fraction(1, 2), None),
-                                                    ("chsh", Fraction(0), None), ("magic-square", Fraction(1, 5), "12|35")])
-def test_reduced_optimum_table_equals_the_full_lp_table(name, bell_value, pair):
-    # The symmetry-reduced path (used above 1024 probabilities) against the full LPs, every pair;
-    # magic-square has no parity-family moves, so the pair gets its own reduced LP (one pair: the
-    # full path needs ~13 s there).
-    from certify.commands_expressions import expression_optimum_table
+def _lopsided_chsh():
+    # CHSH plus a penalty on one pair: no parity-family moves, so the reduced path solves every pair.
+    from certify.bell_expression import BellExpression
 
-    expression = builtin_expression(name)
-    setting, outcome = pair.split("|") if pair else (None, None)
-    full = expression_optimum_table(expression, bell_value, setting, outcome, reduced=False)
-    reduced = expression_optimum_table(expression, bell_value, setting, outcome, reduced=True)
+    chsh = builtin_expression("chsh")
+    coefficients = dict(chsh.coefficients)
+    coefficients[0] = coefficients.get(0, Fraction(0)) + Fraction(1, 2)
+    return BellExpression("lopsided-chsh", chsh.scenario, coefficients, "minimise")
+
+
+@pytest.mark.parametrize("name, bell_value", [("mermin3", Fraction(1, 3)), ("paper", Fraction(1, 2)),
+                                              ("chsh", Fraction(0)), ("lopsided-chsh", Fraction(1, 5))])
+def test_reduced_optimum_table_equals_the_full_lp_table(name, bell_value):
+    # The symmetry-reduced path (used above 1024 probabilities) against the full LPs, every pair.
+    from certify.commands_expressions import expression_optimum_table
+    from certify.symmetric_lp import parity_family_targets
+
+    expression = _lopsided_chsh() if name == "lopsided-chsh" else builtin_expression(name)
+    assert (parity_family_targets(expression) is None) == (name == "lopsided-chsh")
+    full = expression_optimum_table(expression, bell_value, reduced=False)
+    reduced = expression_optimum_table(expression, bell_value, reduced=True)
     assert reduced["optima"] == full["optima"]
     assert reduced["penalty"] == full["penalty"] and reduced["canonical_order"] == full["canonical_order"]
