@@ -62,6 +62,7 @@ VERSIONS = {"certify/output-bound": 1, "certify/manifest": 1, "certify/proof-rec
             "certify/expression-reduced": 1}
 EXPRESSION_FORMATS = ("certify/expression-bound", "certify/expression-bounds", "certify/expression-symmetry")
 MAX_ENUMERATION = 5_000_000  # coefficient look-ups of the local-bound enumeration
+MAX_REDUCED_WORK = 1 << 22  # representatives x probabilities of one expression-reduced file
 NOT_AUDITED = "not independently audited"  # statement prefix of records without algebra
 PAPER_SCENARIO = {"parties": 4, "settings": [2, 2, 2, 2], "outcomes": [2, 2, 2, 2]}
 PAPER_SHAPE = ((2, 2, 2, 2), (2, 2, 2, 2))  # (settings, outcomes) per party
@@ -759,8 +760,12 @@ def check_expression_reduced(document, where):
     bound = check_inequality(certificate, Fraction(1), None, at + ".certificate", shape, penalty, labels)
     if bound != -offset:
         raise NotProven(f"{at}.certificate: proves C.P >= {-bound}, not the offset {offset}")
+    entries = array(representatives, f"{where}: $.representatives", 1, size)
+    if len(entries) * size > MAX_REDUCED_WORK:  # each representative costs work proportional to size
+        raise Malformed(f"{where}: $.representatives: {len(entries)} representatives of {size} probabilities "
+                        f"each exceed the checker's limit of {MAX_REDUCED_WORK} (representatives x probabilities)")
     proven, previous = {}, -1
-    for k, entry in enumerate(array(representatives, f"{where}: $.representatives", 1, size)):
+    for k, entry in enumerate(entries):
         at = f"{where}: $.representatives[{k}]"
         pair, value, stabiliser, slope, certificate, witness = fields(
             entry, at, ("pair", "value", "stabiliser", "slope", "certificate", "witness"))

@@ -40,7 +40,8 @@ polytope): P(x|u) is expanded party by party, ``P_i(x_i|u_i)`` as itself
 when ``x_i < d_i - 1`` and as ``1 - sum_{a < d_i - 1} P_i(a|u_i)`` for the last
 outcome (Collins-Gisin), or ``(1 + (-1)^{x_i} A_i(u_i))/2`` (correlators).
 
-faacets' YAML files are not read (pyyaml is not installed).
+faacets' own YAML files (their index order: party 1 least significant) are read by
+:mod:`certify.faacets_format`.
 
 >>> document = {"format": FORMAT, "version": 1, "name": "chsh",
 ...     "scenario": {"parties": 2, "settings": [2, 2], "outcomes": [2, 2]},

@@ -133,7 +133,8 @@ def builtin_expression(name: str) -> BellExpression:
 
 
 def resolve_expression(name_or_file: str) -> BellExpression:
-    """A built-in name, or the path of an expression file (``certify/bell-expression``)."""
+    """A built-in name, the path of an expression file (``certify/bell-expression``), or a
+    faacets YAML file (``.yaml``/``.yml``, :mod:`certify.faacets_format`)."""
     from pathlib import Path
 
     from certify.expression_format import load_expression_file
@@ -141,6 +142,10 @@ def resolve_expression(name_or_file: str) -> BellExpression:
     if name_or_file in LIBRARY or name_or_file in FAMILIES:
         return builtin_expression(name_or_file)
     path = Path(name_or_file)
+    if path.is_file() and path.suffix.lower() in (".yaml", ".yml"):
+        from certify.faacets_format import load_faacets_file
+
+        return load_faacets_file(path)
     if path.is_file():
         return load_expression_file(path)
     raise InputError(f"--expression: {name_or_file!r} is neither a built-in "

@@ -193,3 +193,18 @@ def test_out_of_range_or_out_of_order_fields_are_malformed(paper_n4, change):
     document = copy.deepcopy(paper_n4)
     change(document)
     _rejected(document, checker.Malformed, r"tampered\.json: \$")
+
+
+def test_committed_family_files_validate_against_the_schema():
+    jsonschema = pytest.importorskip("jsonschema")
+    validator = jsonschema.Draft202012Validator(json.loads((ROOT / "docs" / "certificate.schema.json").read_text()))
+    for path in sorted(FAMILIES.glob("*.json")):
+        errors = list(validator.iter_errors(json.loads(path.read_text())))
+        assert not errors, f"{path.name}: {errors[0].message[:200]}"
+
+
+def test_too_many_representatives_are_refused_before_any_arithmetic(paper_n4, monkeypatch):
+    # Each representative costs work proportional to the number of probabilities; a small hostile
+    # file with many trivial representatives is refused by the limit, not checked for hours.
+    monkeypatch.setattr(checker, "MAX_REDUCED_WORK", 9 * 256)
+    _rejected(copy.deepcopy(paper_n4), checker.Malformed, "exceed the checker's limit")
