@@ -65,7 +65,7 @@ def write_families_report(context: ReportContext) -> list[Path]:
         "* local bound: exact minimum over all deterministic strategies (exhaustive enumeration); one optimal",
         "  strategy is listed (party i's outcome for setting 0 then 1).",
         "* no-signalling optimum: a dual certificate C.P >= optimum, reduced by symmetry, attained by the",
-        "  witness boxes below.",
+        "  representatives' witness boxes (stored in the certificate).",
         "* Bell inequality: the two bounds differ.",
         "* max P(x*|u*) at the optimum: the largest output probability among no-signalling boxes at the",
         "  no-signalling optimum, over all settings and outcomes: v(0) = max P(x*|u*) of one representative",
