@@ -150,6 +150,8 @@ def reduced_optimum_table(expression: BellExpression, bell_value: Fraction, sett
     if family is not None:
         labels = pair_orbit_labels(penalty)
         representative_of_label = {labels[t]: t for t in family}
+        if set(representative_of_label) != set(labels):  # the covering argument of parity_family_targets
+            raise ArithmeticError("the parity-family representatives do not cover every orbit of pairs")
         representative = {t: representative_of_label[labels[t]] for t in targets}
     else:
         representative = {t: t for t in targets}

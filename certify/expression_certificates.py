@@ -342,6 +342,7 @@ def invariant_images(scenario: Scenario, structures, where: str, coefficients: d
     coefficient to an equal one and, when ``fixed`` is given, to fix that index."""
     from certify.symmetry import relabeling_image
 
+    _require(isinstance(structures, (list, tuple)), f"{where}: expected a list of relabelings")
     images = []
     for k, structure in enumerate(structures):
         try:

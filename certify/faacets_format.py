@@ -83,13 +83,13 @@ def _top_level_entries(text: str, where: str) -> dict[str, tuple[int, str, list[
             continue
         if "\t" in line[:len(line) - len(line.lstrip())]:
             raise InputError(f"{where}: line {number}: tabs are not allowed in YAML indentation")
-        if line[0] in " -" and not line.startswith("- ") or line.startswith(" "):
+        if line.startswith(" "):
             if current is None:
                 raise InputError(f"{where}: line {number}: indented text before any key")
             entries[current][2].append(line.strip())
             continue
         match = _KEY.match(line)
-        if not match or line.lstrip()[0] in "&*!|>":
+        if not match:
             raise InputError(f"{where}: line {number}: expected 'key: value' at the top level "
                              f"(faacets' subset of YAML), found {line.strip()[:40]!r}")
         key = match.group(1)

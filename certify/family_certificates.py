@@ -196,12 +196,19 @@ def representative_json(certificate: ReducedCertificate, scenario) -> dict:
             "witness": [[j, rational(v)] for j, v in sorted(certificate.witness.items())]}
 
 
+def _pair_index(scenario, key, where: str) -> int:
+    try:
+        return scenario.index_of_key(key)
+    except ValueError as error:
+        raise InputError(f"{where}: {error}") from None
+
+
 def check_representative(system: NoSignallingSystem, coefficients: dict, rep, limit: Fraction, where: str) -> Fraction:
     """Exact check of one reduced certificate ``rep`` (see :func:`representative_json`):
     ``v_t(δ) = value`` where ``limit = offset + δ`` bounds C.P. Returns the value."""
     scenario = system.scenario
     rep = _object(rep, where, {"pair", "value", "stabiliser", "slope", "certificate", "witness"})
-    target = scenario.index_of_key(rep["pair"])
+    target = _pair_index(scenario, rep["pair"], f"{where}.pair")
     labels = _group_orbits(scenario, rep["stabiliser"], f"{where}.stabiliser", coefficients, target)
     slope = parse_rational(rep["slope"], f"{where}.slope")
     value = parse_rational(rep["value"], f"{where}.value")
@@ -238,15 +245,21 @@ def verify_family_document(document, expression: BellExpression, system: NoSigna
              "$.scenario/$.expression: do not match the expression")
     sign, penalty = penalty_form(expression)
     coefficients = dict(penalty.coefficients)
-    _require(document["penalty"]["sign"] == sign, "$.penalty.sign: wrong sign for the direction")
-    offset = parse_rational(document["penalty"]["offset"], "$.penalty.offset")
+    penalty_spec = _object(document["penalty"], "$.penalty", {"sign", "offset"})
+    _require(penalty_spec["sign"] == sign, "$.penalty.sign: wrong sign for the direction")
+    offset = parse_rational(penalty_spec["offset"], "$.penalty.offset")
     system = system or NoSignallingSystem.build(scenario)
-    strategy = [tuple(map(int, text)) for text in document["local_bound"]["strategy"]]
+    local_spec = _object(document["local_bound"], "$.local_bound", {"value", "strategy"})
+    strategy = local_spec["strategy"]
+    _require(isinstance(strategy, list) and len(strategy) == scenario.num_parties and all(
+        isinstance(text, str) and len(text) == m and all(c in "0123456789"[:d] for c in text)
+        for text, m, d in zip(strategy, scenario.settings, scenario.outcomes)),
+        "$.local_bound.strategy: expected one string of outcome digits per party, one digit per setting")
     local = local_bound(penalty, "minimise").value
-    if deterministic_box_value(penalty, strategy) != local or sign * local != parse_rational(
-            document["local_bound"]["value"], "$.local_bound.value"):
+    if deterministic_box_value(penalty, [tuple(map(int, text)) for text in strategy]) != local or \
+            sign * local != parse_rational(local_spec["value"], "$.local_bound.value"):
         raise ClaimNotProven("$.local_bound: the strategy does not attain the enumerated local bound")
-    ns = document["ns_optimum"]
+    ns = _object(document["ns_optimum"], "$.ns_optimum", {"value", "stabiliser", "certificate"})
     labels = _group_orbits(scenario, ns["stabiliser"], "$.ns_optimum.stabiliser", coefficients)
     bound = _check_reduced_inequality(system, coefficients, labels, None, Fraction(1), ns["certificate"],
                                       "$.ns_optimum.certificate")
@@ -261,7 +274,7 @@ def verify_family_document(document, expression: BellExpression, system: NoSigna
     finally:
         _JOB = None
     values = {rep["pair"]: value for rep, value in zip(representatives, checked)}
-    indices = [scenario.index_of_key(rep["pair"]) for rep in representatives]
+    indices = [scenario.index_of_key(rep["pair"]) for rep in representatives]  # checked above
     pair_labels = _group_orbits(scenario, document["symmetry"], "$.symmetry", coefficients).tolist()
     _require(indices == sorted(set(indices)), "$.representatives: pairs must increase strictly")
     covered = [pair_labels[j] for j in indices]
@@ -269,9 +282,11 @@ def verify_family_document(document, expression: BellExpression, system: NoSigna
     if set(covered) != set(pair_labels):
         raise ClaimNotProven("$.representatives: some orbit of pairs has no representative")
     best = max(values.values())
-    claimed = document["max_output_probability_at_ns_optimum"]
-    if parse_rational(claimed["value"], "$.max_output...value") != best or values.get(claimed["pair"]) != best:
+    at = "$.max_output_probability_at_ns_optimum"
+    claimed = _object(document["max_output_probability_at_ns_optimum"], at, {"value", "pair"})
+    if parse_rational(claimed["value"], f"{at}.value") != best or values.get(claimed["pair"]) != best:
         raise ClaimNotProven(f"$.max_output_probability_at_ns_optimum: the representatives give {best}")
+    _require(type(document["is_bell_inequality"]) is bool, "$.is_bell_inequality: expected true or false")
     if document["is_bell_inequality"] is not (local != offset):
         raise ClaimNotProven("$.is_bell_inequality: disagrees with the local bound and the optimum")
     return values

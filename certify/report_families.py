@@ -18,9 +18,8 @@ def family_rows(certificates_dir: Path) -> list[dict]:
     (:func:`certify.family_certificates.verify_family_document`): local bound,
     no-signalling optimum, Bell inequality or not, v(0) of every representative
     pair and their maximum."""
-    import json
-
-    from certify.errors import InputError
+    from certify.certificate_store import load_document
+    from certify.errors import ClaimNotProven, InputError
     from certify.expression_library import builtin_expression
     from certify.family_certificates import verify_family_document
     from certify.regenerate import family_names
@@ -28,12 +27,12 @@ def family_rows(certificates_dir: Path) -> list[dict]:
     rows = []
     for name in family_names():
         path = Path(certificates_dir) / "families" / f"{name}.json"
-        try:
-            document = json.loads(path.read_text())
-        except (OSError, ValueError) as error:
-            raise InputError(f"{path}: cannot read the family certificate ({error}); run certify regenerate") from None
+        document = load_document(path)  # strict JSON; InputError names the file
         expression = builtin_expression(name)
-        values = verify_family_document(document, expression)
+        try:
+            values = verify_family_document(document, expression)
+        except (InputError, ClaimNotProven) as error:
+            raise type(error)(f"{path}: {error}") from None
         best = document["max_output_probability_at_ns_optimum"]
         rows.append({"name": name, "parties": expression.scenario.num_parties,
                      "probabilities": expression.scenario.num_probabilities,

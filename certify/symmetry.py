@@ -195,7 +195,6 @@ def search_symmetries(expression: BellExpression, party_perms=None, setting_rela
     """
     scenario = expression.scenario
     n = scenario.num_parties
-    size = scenario.num_probabilities
     width = scenario.num_outcome_tuples
     distinct, codes = _coefficient_codes(expression)
     blocks = codes.reshape(scenario.num_setting_tuples, width)

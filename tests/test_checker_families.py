@@ -158,12 +158,17 @@ def test_witness_entry_off_an_orbit_minimum_is_malformed(paper_n4):
 
 
 def test_two_representatives_in_one_orbit_are_malformed(paper_n4):
+    # A second, valid certificate for 0001|1110 (same setting, odd parity: the orbit of 0001|1000).
+    from certify.expression_library import builtin_expression
+    from certify.family_certificates import representative_json
+    from certify.symmetric_lp import reduced_certificate
+
+    expression = builtin_expression("paper-n4")
+    extra = representative_json(reduced_certificate(expression, expression.scenario.index_of_key("0001|1110")),
+                                expression.scenario)
     document = copy.deepcopy(paper_n4)
-    extra = copy.deepcopy(_representative(document, "0001|1000"))
-    extra["pair"] = "0001|1110"  # same setting, odd parity: the orbit of 0001|1000
-    document["representatives"].insert(4, extra)
-    with pytest.raises(checker.CheckError):
-        checker.check_document(document, "tampered.json")
+    document["representatives"].insert(4, extra)  # keeps the canonical order (24 < 30 < 48)
+    _rejected(document, checker.Malformed, "0001|1000 and 0001|1110 lie in one orbit of pairs")
 
 
 @pytest.mark.parametrize("path, value", [

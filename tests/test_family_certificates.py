@@ -120,3 +120,19 @@ def test_reduced_optimum_table_equals_the_full_lp_table(name, bell_value):
     reduced = expression_optimum_table(expression, bell_value, reduced=True)
     assert reduced["optima"] == full["optima"]
     assert reduced["penalty"] == full["penalty"] and reduced["canonical_order"] == full["canonical_order"]
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda d: d.__setitem__("penalty", "1"),
+    lambda d: d["local_bound"].__setitem__("strategy", ["0x", "00", "00", "10"]),
+    lambda d: d.__setitem__("ns_optimum", []),
+    lambda d: d["representatives"][2].__setitem__("pair", "0001"),
+    lambda d: d.__setitem__("symmetry", {"parties": [0, 1, 2, 3]}),
+    lambda d: d.__setitem__("max_output_probability_at_ns_optimum", None),
+    lambda d: d.__setitem__("is_bell_inequality", "yes"),
+])
+def test_malformed_documents_give_input_errors_not_tracebacks(paper_n4, mutate):
+    document = copy.deepcopy(paper_n4)
+    mutate(document)
+    with pytest.raises(InputError, match=r"\$\."):
+        verify_family_document(document, builtin_expression("paper-n4"))
