@@ -8,7 +8,7 @@ Measures, each ``--repeat`` times (reporting min and median):
 
 * ``python -m certify audit certificates/lemma11`` as a subprocess (what a
   user waits for; includes interpreter start-up and the CLI's imports);
-* ``python certify/checker.py certificates/lemma11/*.json`` (the checker
+* ``python certify/checker/core.py certificates/lemma11/*.json`` (the checker
   alone, standard library only);
 * the in-process time of checking the folder (parse + arithmetic +
   coverage), without start-up.
@@ -46,13 +46,13 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from certify.commands_audit import audit, exit_code_of
+    from certify.cli.audit import audit, exit_code_of
 
     files = sorted(glob.glob(str(ROOT / FOLDER / "*.json")))
     commands = {
         "certify audit certificates/lemma11": [sys.executable, "-m", "certify", "audit", FOLDER],
-        "python certify/checker.py certificates/lemma11/*.json":
-            [sys.executable, "certify/checker.py", *files],
+        "python certify/checker/core.py certificates/lemma11/*.json":
+            [sys.executable, "certify/checker/core.py", *files],
     }
     report = {"files": len(files), "cpu_count": os.cpu_count(), "seconds": {}}
     codes = {}

@@ -1,11 +1,11 @@
 """Time and memory against N for the N-party families (issue 7, item 5).
 
 Each family member runs in a fresh subprocess (so peak memory is its own) and is *certified*:
-`certify.family_certificates.family_document` computes, exactly, the local bound (enumeration of
+`certify.builder.families.family_document` computes, exactly, the local bound (enumeration of
 all 4^N deterministic strategies), the no-signalling optimum and v(0) of one representative pair
-per orbit (symmetry-reduced exact LPs, `certify.symmetric_lp`), and verifies the whole document
+per orbit (symmetry-reduced exact LPs, `certify.lp.reduced`), and verifies the whole document
 exactly (the document `certify regenerate` stores in certificates/families/). Then the trusted
-stdlib checker (`certify/checker.py`) checks the same document independently. Reported per
+stdlib checker (`certify/checker/core.py`) checks the same document independently. Reported per
 member: wall-clock seconds of the local bound alone, of the certified build (including its
 verification), of the builder-side verification alone, and of the trusted check;
 the document size; peak resident memory of the subprocess and of its largest forked worker. `--workers` (default 2) processes solve and check the
@@ -24,15 +24,15 @@ import json
 import subprocess
 import sys
 
-from certify.expression_library import FAMILIES
+from certify.formats.library import FAMILIES
 
 _CHILD = r"""
 import json, sys, time, resource
-from certify import checker
-from certify.expression_library import builtin_expression
-from certify.family_certificates import family_document, verify_family_document
-from certify.jsonio import dumps
-from certify.local_bound import local_bound
+from certify.checker import core as checker
+from certify.formats.library import builtin_expression
+from certify.builder.families import family_document, verify_family_document
+from certify.builder.jsonio import dumps
+from certify.lp.local_bound import local_bound
 expression = builtin_expression(sys.argv[1])
 row = {"name": sys.argv[1], "parties": expression.scenario.num_parties,
        "probabilities": expression.scenario.num_probabilities}

@@ -11,12 +11,12 @@ What is timed:
 
       max  P_t - (2/3) B.P   over   P >= 0,  normalisation rows . P = 1,  no-signalling rows . P = 0,
 
-  with all 272 rows of :class:`certify.no_signalling.NoSignallingSystem` and B of eq. (7)
-  (:func:`certify.bell_expression.paper_bell_expression`). Only ``linprog_solve`` is timed
+  with all 272 rows of :class:`certify.lp.no_signalling.NoSignallingSystem` and B of eq. (7)
+  (:func:`certify.lp.expression.paper_bell_expression`). Only ``linprog_solve`` is timed
   (building the cdd matrix is not), which favours cddlib.
 
 The sample rule (fixed, no randomness): the smallest member of every orbit of target pairs
-under the symmetry group of B (:mod:`certify.symmetry`; for the paper's expression the
+under the symmetry group of B (:mod:`certify.lp.symmetry`; for the paper's expression the
 representatives 0, 16, 17, which the engine solves), then pair 255, the largest index (the
 engine never solves it, it maps it from a representative). Each cddlib optimum must equal, as
 an exact rational, the bound of the paper-claim certificate that our run just wrote for that
@@ -62,10 +62,10 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 if str(REPOSITORY) not in sys.path:
     sys.path.insert(0, str(REPOSITORY))
 
-from certify.bell_expression import paper_bell_expression  # noqa: E402
-from certify.certificate import file_name  # noqa: E402
-from certify.no_signalling import NoSignallingSystem  # noqa: E402
-from certify.symmetry import invariance_group, orbits  # noqa: E402
+from certify.lp.expression import paper_bell_expression  # noqa: E402
+from certify.builder.lemma11 import file_name  # noqa: E402
+from certify.lp.no_signalling import NoSignallingSystem  # noqa: E402
+from certify.lp.symmetry import invariance_group, orbits  # noqa: E402
 
 PAPER_SLOPE = Fraction(2, 3)
 TARGET_RATIO = 300
@@ -109,9 +109,9 @@ def phases_child(out: str) -> None:
     serial so that every stage is seen (with 2 workers the representatives are solved in the
     pool, overlapping the mapping, and cannot be timed apart).
     """
-    import certify.no_signalling_lp as nslp
-    import certify.output_bound as output_bound
-    import certify.regenerate as regenerate_module
+    import certify.lp.program as nslp
+    import certify.builder.pairs as output_bound
+    import certify.builder.regenerate as regenerate_module
 
     figures = {"exact_lp_solves": 0, "float_proposals": 0, "symmetry_search_s": 0.0,
                "representatives_s": 0.0, "certifier_setup_s": 0.0}

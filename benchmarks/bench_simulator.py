@@ -23,11 +23,11 @@ from fractions import Fraction
 
 import math
 
-from certify.devices import (adversarial_device, best_local_strategy, default_certificates_dir,
+from certify.simulation.devices import (adversarial_device, best_local_strategy, default_certificates_dir,
                              honest_quantum_device, local_deterministic_device)
-from certify.simulator import (DEFAULT_CHUNK_ROUNDS, binomial_upper_tail, default_protocol_threshold,
+from certify.simulation.protocols import (DEFAULT_CHUNK_ROUNDS, binomial_upper_tail, default_protocol_threshold,
                                run_protocol_one)
-from certify.sv_source import make_source
+from certify.simulation.source import make_source
 
 
 def measure(kind: str, rounds: int, threads: int, repeats: int, chunk_rounds: int) -> dict:

@@ -9,7 +9,7 @@ Mutates valid certificates with the mutations of ``tests/test_checker_fuzz.py``
 (one multiplier, an index, a claimed bound, the scenario, a Bell coefficient,
 a breakpoint, a witness entry, a type; dropping, duplicating or swapping
 entries) and prints how many mutants the checker rejected, how many stayed
-valid, how often its verdict agreed with ``certify.certificate.verify_document``
+valid, how often its verdict agreed with ``certify.builder.lemma11.verify_document``
 (accepted vs rejected, and the exit-code class), tightened bounds accepted
 (target 0) and crashes of either side (target 0). Deterministic for a seed.
 Exit code 1 if any crash, any accepted tightening or any disagreement.
@@ -49,7 +49,7 @@ def main(argv=None) -> int:
     use_reference = not args.no_reference
     if use_reference:
         try:
-            import certify.certificate  # noqa: F401
+            import certify.builder.lemma11  # noqa: F401
         except ImportError as error:
             print(f"reference unavailable ({error}); use --no-reference", file=sys.stderr)
             return 2

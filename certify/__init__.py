@@ -1,9 +1,14 @@
 """certify: exact certificates for randomness amplification with no-signalling devices.
 
-Stages (one module each): :mod:`certify.scenario` -> :mod:`certify.bell_expression`
--> :mod:`certify.no_signalling` -> :mod:`certify.float_solve` ->
-:mod:`certify.exact_lp` -> :mod:`certify.certificate` -> :mod:`certify.jsonio`
--> :mod:`certify.checker` (the small trusted checker, standard library only).
+The pipeline, one subpackage per stage (``docs/architecture.md``):
+scenario and Bell expression -> no-signalling LP -> float proposal -> exact
+solve (:mod:`certify.lp`) -> expression formats (:mod:`certify.formats`) ->
+certificate documents, JSON and the stored set (:mod:`certify.builder`) ->
+independent check (:mod:`certify.checker`, standard library only); on top,
+:mod:`certify.params`, :mod:`certify.simulation`, :mod:`certify.report` and
+the command line :mod:`certify.cli`.
 """
 
-__version__ = "0.1.0"
+from certify.version import __version__
+
+__all__ = ["__version__"]

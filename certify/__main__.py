@@ -1,5 +1,5 @@
 """``python -m certify`` is the same as the ``certify`` command."""
 
-from certify.cli import main
+from certify.cli.main import main
 
 raise SystemExit(main())

@@ -7,7 +7,7 @@
   makes does not hold (a multiplier has the wrong sign, a bound is too low,
   a pair is missing).
 
-The trusted checker (:mod:`certify.checker`) defines its own copies of these
+The trusted checker (:mod:`certify.checker.core`) defines its own copies of these
 two classes so that it imports nothing from the package; the CLI maps both.
 """
 

@@ -16,15 +16,15 @@ def repository() -> Path:
 
 @pytest.fixture(scope="session")
 def paper_lp():
-    from certify.bell_expression import paper_bell_expression
-    from certify.no_signalling_lp import NoSignallingLP
+    from certify.lp.expression import paper_bell_expression
+    from certify.lp.program import NoSignallingLP
 
     return NoSignallingLP(paper_bell_expression())
 
 
 @pytest.fixture(scope="session")
 def paper_certifier():
-    from certify.bell_expression import paper_bell_expression
-    from certify.output_bound import PairCertifier
+    from certify.lp.expression import paper_bell_expression
+    from certify.builder.pairs import PairCertifier
 
     return PairCertifier(paper_bell_expression())

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from certify.certificate import verify_document
-from certify.certificate_store import load_document, load_lemma11
+from certify.builder.lemma11 import verify_document
+from certify.builder.store import load_document, load_lemma11
 from certify.errors import ClaimNotProven, InputError
-from certify.jsonio import sha256_file
+from certify.builder.jsonio import sha256_file
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 CERTIFICATES = REPOSITORY / "certificates"

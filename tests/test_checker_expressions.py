@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from certify import checker
-from certify.commands_audit import audit, exit_code_of
+from certify.checker import core as checker
+from certify.cli.audit import audit, exit_code_of
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPRESSIONS = ROOT / "certificates" / "expressions"
@@ -199,13 +199,13 @@ def test_pair_index_and_key_are_inverse():
 
 @pytest.mark.parametrize("seed", range(4))
 def test_local_enumeration_agrees_with_the_builders_numpy_enumeration(seed):
-    # Independent algorithm (certify.local_bound: numpy table of every strategy tuple)
+    # Independent algorithm (certify.lp.local_bound: numpy table of every strategy tuple)
     # on random rational expressions in uneven scenarios, both directions.
     import random
 
-    from certify.bell_expression import BellExpression
-    from certify.local_bound import local_bound
-    from certify.scenario import Scenario
+    from certify.lp.expression import BellExpression
+    from certify.lp.local_bound import local_bound
+    from certify.lp.scenario import Scenario
 
     generator = random.Random(seed)
     shapes = [((2, 3, 1), (3, 2, 2)), ((3, 2), (2, 4)), ((2,), (3,)), ((2, 2, 2, 2), (2, 2, 2, 2))]
@@ -223,8 +223,8 @@ def test_local_enumeration_agrees_with_the_builders_numpy_enumeration(seed):
 
 
 def test_relabeling_images_agree_with_the_builder():
-    from certify.scenario import Scenario
-    from certify.symmetry import relabeling_image
+    from certify.lp.scenario import Scenario
+    from certify.lp.symmetry import relabeling_image
 
     document = _load("mermin5/symmetry.json")
     shape = ((2,) * 5, (2,) * 5)

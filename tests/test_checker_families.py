@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from certify import checker
-from certify.commands_audit import audit, exit_code_of
+from certify.checker import core as checker
+from certify.cli.audit import audit, exit_code_of
 
 ROOT = Path(__file__).resolve().parent.parent
 FAMILIES = ROOT / "certificates" / "families"
@@ -33,9 +33,9 @@ def _rejected(document, error, match):
 
 
 def test_every_committed_family_file_is_accepted_and_agrees_with_the_builder():
-    from certify.expression_library import builtin_expression
-    from certify.family_certificates import verify_family_document
-    from certify.regenerate import family_names
+    from certify.formats.library import builtin_expression
+    from certify.builder.families import verify_family_document
+    from certify.builder.regenerate import family_names
 
     names = family_names()
     assert sorted(p.stem for p in FAMILIES.glob("*.json")) == sorted(names)
@@ -159,9 +159,9 @@ def test_witness_entry_off_an_orbit_minimum_is_malformed(paper_n4):
 
 def test_two_representatives_in_one_orbit_are_malformed(paper_n4):
     # A second, valid certificate for 0001|1110 (same setting, odd parity: the orbit of 0001|1000).
-    from certify.expression_library import builtin_expression
-    from certify.family_certificates import representative_json
-    from certify.symmetric_lp import reduced_certificate
+    from certify.formats.library import builtin_expression
+    from certify.builder.families import representative_json
+    from certify.lp.reduced import reduced_certificate
 
     expression = builtin_expression("paper-n4")
     extra = representative_json(reduced_certificate(expression, expression.scenario.index_of_key("0001|1110")),

@@ -5,10 +5,10 @@ bound, the scenario, a Bell coefficient, a breakpoint, a witness entry, a
 type; or drops, duplicates or swaps entries of a sparse vector). For every
 mutation:
 
-* the checker returns or raises :class:`certify.checker.CheckError`, nothing else;
+* the checker returns or raises :class:`certify.checker.core.CheckError`, nothing else;
 * a mutation that tightens a claimed bound is rejected;
 * the verdict (accepted or rejected) equals that of the reference
-  ``certify.certificate.verify_document`` (the builder's check).
+  ``certify.builder.lemma11.verify_document`` (the builder's check).
 
 ``benchmarks/fuzz_checker.py`` runs the same mutations at scale.
 """
@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from certify import checker
+from certify.checker import core as checker
 
 VALID = sorted((Path(__file__).resolve().parent / "certificates" / "valid").glob("*.json"))
 SIZES = {"coefficients": 256, "witness": 256, "multipliers": 272}
@@ -190,7 +190,7 @@ def checker_verdict(document) -> str:
 def reference_verdict(document) -> str:
     """'ok', 'not proven', 'malformed' from the builder's verify_document, or
     'crash: <exception>' for anything else it raises."""
-    from certify.certificate import verify_document
+    from certify.builder.lemma11 import verify_document
     from certify.errors import ClaimNotProven, InputError
     try:
         verify_document(copy.deepcopy(document))
@@ -227,7 +227,7 @@ def test_mutations_never_crash_and_tightened_bounds_are_rejected(seed, which):
           suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), which=st.integers(0, 100))
 def test_mutations_agree_with_the_builder_reference(seed, which):
-    pytest.importorskip("certify.certificate")
+    pytest.importorskip("certify.builder.lemma11")
     base = _load(VALID[which % len(VALID)])
     mutant, description, _ = mutate(base, random.Random(seed))
     ours, reference = checker_verdict(mutant), reference_verdict(mutant)

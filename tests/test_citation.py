@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from certify.citation import (CITATION_FILES, citation_cff, set_identifier, write_citation_files,
+from certify.report.citation import (CITATION_FILES, citation_cff, set_identifier, write_citation_files,
                               write_proofs_manifest, zenodo_json)
 from certify.errors import InputError
 

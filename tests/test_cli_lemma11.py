@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from certify.cli import main
+from certify.cli.main import main
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 

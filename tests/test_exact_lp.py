@@ -4,8 +4,8 @@ from fractions import Fraction
 
 import pytest
 
-from certify.exact_lp import ExactLPError, StandardFormLP, lexicographic_minimum, maximise
-from certify.float_solve import propose_basis
+from certify.lp.exact import ExactLPError, StandardFormLP, lexicographic_minimum, maximise
+from certify.lp.float_solve import propose_basis
 
 
 def _lp(paper_lp, target, slope):
@@ -15,9 +15,9 @@ def _lp(paper_lp, target, slope):
 
 def _chsh_lp(target):
     """Two parties, CHSH penalty: small enough for long exact pivot sequences."""
-    from certify.bell_expression import BellExpression
-    from certify.no_signalling_lp import NoSignallingLP
-    from certify.scenario import Scenario
+    from certify.lp.expression import BellExpression
+    from certify.lp.program import NoSignallingLP
+    from certify.lp.scenario import Scenario
 
     scenario = Scenario.binary(2)
     losing = {scenario.index(u, x): Fraction(1) for u in scenario.setting_tuples
@@ -72,7 +72,7 @@ def test_infeasible_and_unbounded_are_errors():
 
 def test_lexicographic_minimum_does_not_depend_on_the_start(paper_lp):
     """The canonical point is the same from the float proposal and from scratch."""
-    from certify.no_signalling_lp import tie_breaking_weights
+    from certify.lp.program import tie_breaking_weights
 
     target, slope = 16, Fraction(2, 3)
     value, _ = paper_lp.maximise_inequality(target, slope)

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from certify.cli import main
-from certify.expression_certificates import ExpressionCertifier, verify_bounds_document, verify_expression_document
+from certify.cli.main import main
+from certify.builder.expressions import ExpressionCertifier, verify_bounds_document, verify_expression_document
 from certify.errors import ClaimNotProven
-from certify.expression_library import builtin_expression, mermin_expression, paper_family_expression
-from certify.local_bound import deterministic_box_value, local_bound
-from certify.symmetry import orbit_transversal
+from certify.formats.library import builtin_expression, mermin_expression, paper_family_expression
+from certify.lp.local_bound import deterministic_box_value, local_bound
+from certify.lp.symmetry import orbit_transversal
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -84,7 +84,7 @@ def test_maximise_direction_is_shifted_to_penalty_form(tmp_path):
 
 
 def json_expression(document):
-    from certify.expression_format import parse_expression
+    from certify.formats.native import parse_expression
     return parse_expression(document)
 
 

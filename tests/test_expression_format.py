@@ -5,11 +5,11 @@ from fractions import Fraction
 import pytest
 
 from certify.errors import InputError
-from certify.expression_format import (COLLINS_GISIN, CORRELATORS, FORMAT, expression_document,
+from certify.formats.native import (COLLINS_GISIN, CORRELATORS, FORMAT, expression_document,
                                        from_representation, parse_expression, representation_labels,
                                        to_representation)
-from certify.expression_library import LIBRARY, builtin_expression, chsh_expression, magic_square_expression
-from certify.no_signalling import NoSignallingSystem
+from certify.formats.library import LIBRARY, builtin_expression, chsh_expression, magic_square_expression
+from certify.lp.no_signalling import NoSignallingSystem
 
 
 def chsh_correlators(direction="maximise"):

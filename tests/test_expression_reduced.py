@@ -4,10 +4,10 @@ from fractions import Fraction
 
 import pytest
 
-from certify.certificate_store import load_value_functions
-from certify.expression_library import builtin_expression, mermin_expression, paper_family_expression
-from certify.no_signalling_lp import NoSignallingLP
-from certify.symmetric_lp import (parity_family_targets, reduced_max_output_at_optimum, reduced_ns_optimum,
+from certify.builder.store import load_value_functions
+from certify.formats.library import builtin_expression, mermin_expression, paper_family_expression
+from certify.lp.program import NoSignallingLP
+from certify.lp.reduced import (parity_family_targets, reduced_max_output_at_optimum, reduced_ns_optimum,
                                   reduced_value_at_optimum)
 
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from certify.certificate_store import load_document
+from certify.builder.store import load_document
 from certify.errors import ClaimNotProven, InputError
-from certify.expression_certificates import (symmetry_document, verify_bounds_document,
+from certify.builder.expressions import (symmetry_document, verify_bounds_document,
                                              verify_expression_document, verify_symmetry_document)
-from certify.expression_library import builtin_expression
-from certify.symmetry import relabeling_image
+from certify.formats.library import builtin_expression
+from certify.lp.symmetry import relabeling_image
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@ from itertools import combinations, product
 import numpy as np
 import pytest
 
-from certify.extractor import (BinaryField, BlockExtractor, collision_probability,
+from certify.simulation.extractor import (BinaryField, BlockExtractor, collision_probability,
                                extract_blocks, inner_product, squared_distance_bound_holds,
                                statistical_distance)
 

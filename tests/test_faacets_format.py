@@ -6,9 +6,9 @@ from fractions import Fraction
 import pytest
 
 from certify.errors import InputError
-from certify.expression_format import CORRELATORS, COLLINS_GISIN, to_representation
-from certify.expression_library import resolve_expression
-from certify.faacets_format import parse_faacets
+from certify.formats.native import CORRELATORS, COLLINS_GISIN, to_representation
+from certify.formats.library import resolve_expression
+from certify.formats.faacets import parse_faacets
 
 
 def _yaml(scenario: str, representation: str, coefficients: str, orientation: str = "upper: {}") -> str:

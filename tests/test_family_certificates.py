@@ -8,12 +8,12 @@ from fractions import Fraction
 
 import pytest
 
-from certify.certificate_store import load_value_functions
+from certify.builder.store import load_value_functions
 from certify.errors import CertifyError, ClaimNotProven, InputError
-from certify.expression_library import builtin_expression
-from certify.family_certificates import family_document, verify_family_document
-from certify.regenerate import family_names
-from certify.symmetric_lp import reduced_certificate
+from certify.formats.library import builtin_expression
+from certify.builder.families import family_document, verify_family_document
+from certify.builder.regenerate import family_names
+from certify.lp.reduced import reduced_certificate
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def test_committed_family_certificates_verify(repository, name):
 
 def _lopsided_chsh():
     # CHSH plus a penalty on one pair: no parity-family moves, so the reduced path solves every pair.
-    from certify.bell_expression import BellExpression
+    from certify.lp.expression import BellExpression
 
     chsh = builtin_expression("chsh")
     coefficients = dict(chsh.coefficients)
@@ -111,8 +111,8 @@ def _lopsided_chsh():
                                               ("chsh", Fraction(0)), ("lopsided-chsh", Fraction(1, 5))])
 def test_reduced_optimum_table_equals_the_full_lp_table(name, bell_value):
     # The symmetry-reduced path (used above 1024 probabilities) against the full LPs, every pair.
-    from certify.commands_expressions import expression_optimum_table
-    from certify.symmetric_lp import parity_family_targets
+    from certify.cli.bounds import expression_optimum_table
+    from certify.lp.reduced import parity_family_targets
 
     expression = _lopsided_chsh() if name == "lopsided-chsh" else builtin_expression(name)
     assert (parity_family_targets(expression) is None) == (name == "lopsided-chsh")

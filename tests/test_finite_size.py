@@ -1,4 +1,4 @@
-"""Tests for certify.finite_size: the proof chain of Theorems 20 and 27 with explicit constants."""
+"""Tests for certify.params.finite_size: the proof chain of Theorems 20 and 27 with explicit constants."""
 
 from fractions import Fraction
 
@@ -6,10 +6,10 @@ import mpmath
 import pytest
 
 from certify.errors import InputError
-from certify.finite_size import (UnionBoundTwoSourceExtractor, n_for_gamma_below_one, needed_n0,
+from certify.params.finite_size import (UnionBoundTwoSourceExtractor, n_for_gamma_below_one, needed_n0,
                                  paper_gamma_model, paper_n0, smallest_rounds, theorem20_chain,
                                  theorem20_optimised, theorem27_chain, theorem27_smallest)
-from certify.parameters import paper_delta_max
+from certify.params.theorems import paper_delta_max
 
 
 def _inside(entry, value, relative=mpmath.mpf(10) ** -8):

@@ -1,4 +1,4 @@
-"""Tests for certify.lemma10: SV weights (eq. (39)), eq. (40), eq. (38), certified bound."""
+"""Tests for certify.params.lemma10: SV weights (eq. (39)), eq. (40), eq. (38), certified bound."""
 
 import random
 from fractions import Fraction
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from certify.errors import InputError
-from certify.lemma10 import (bell_sum_bound, certified_output_bound, check_epsilon,
+from certify.params.lemma10 import (bell_sum_bound, certified_output_bound, check_epsilon,
                              check_protocol_delta, paper_output_bound, parse_rational,
                              prove_lemma10_chain, sv_weight_bounds)
 
@@ -68,8 +68,8 @@ def _random_sv_distribution(eps, rng):
 
 @pytest.mark.parametrize("eps", [Fraction(0), Fraction(1, 10), Fraction(1, 4)])
 def test_eq40_on_noisy_quantum_boxes_and_random_sv_sources(eps):
-    from certify.bell_expression import paper_bell_expression
-    from certify.quantum_box import white_noise_box
+    from certify.lp.expression import paper_bell_expression
+    from certify.simulation.quantum_box import white_noise_box
     rng = random.Random(4)
     bell = paper_bell_expression()
     for visibility in (Fraction(1), Fraction(9, 10), Fraction(0)):
@@ -98,8 +98,8 @@ def test_chain_proof_holds():
 
 @pytest.mark.skipif(not (CERTIFICATES / "lemma11").is_dir(), reason="no certificates in this checkout")
 def test_certified_bound_dominates_witnesses_and_is_below_paper():
-    from certify.bell_expression import paper_bell_expression
-    from certify.certificate_store import load_value_functions
+    from certify.lp.expression import paper_bell_expression
+    from certify.builder.store import load_value_functions
     functions = load_value_functions(CERTIFICATES)
     bell = paper_bell_expression()
     for eps in (Fraction(0), Fraction(1, 10)):

@@ -5,8 +5,8 @@ from itertools import product
 
 import pytest
 
-from certify.no_signalling import NoSignallingSystem
-from certify.scenario import Scenario
+from certify.lp.no_signalling import NoSignallingSystem
+from certify.lp.scenario import Scenario
 
 SCENARIO = Scenario.binary(4)
 SYSTEM = NoSignallingSystem.build(SCENARIO)

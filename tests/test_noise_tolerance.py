@@ -1,4 +1,4 @@
-"""Tests for certify.noise_tolerance: worst-case SV round mean, noise suprema, abort probability."""
+"""Tests for certify.params.noise: worst-case SV round mean, noise suprema, abort probability."""
 
 import random
 from fractions import Fraction
@@ -10,9 +10,9 @@ import pytest
 import sympy
 
 from certify.errors import InputError
-from certify.noise_tolerance import (honest_round_mean, noise_tolerance, pass_probability,
+from certify.params.noise import (honest_round_mean, noise_tolerance, pass_probability,
                                      worst_case_sv_bell_value)
-from certify.parameters import paper_delta_max
+from certify.params.theorems import paper_delta_max
 
 SETTINGS = list(product((0, 1), repeat=4))
 
@@ -122,7 +122,7 @@ def test_abort_probability_exact_small_n():
 
 
 def test_abort_probability_interval_agrees_with_exact():
-    from certify.noise_tolerance import _binomial_lower_tail, _binomial_upper_tail_interval
+    from certify.params.noise import _binomial_lower_tail, _binomial_upper_tail_interval
     n, q, limit = 3000, Fraction(1, 50), 150
     exact = 1 - _binomial_lower_tail(n, q, limit)
     interval = _binomial_upper_tail_interval(n, q, limit)

@@ -1,4 +1,4 @@
-"""Tests for certify.parameters: the regions of Theorems 20 and 27, versions (a) and (b)."""
+"""Tests for certify.params.theorems: the regions of Theorems 20 and 27, versions (a) and (b)."""
 
 import json
 import shutil
@@ -10,7 +10,7 @@ import sympy
 from hypothesis import given, settings, strategies as st
 
 from certify.errors import ClaimNotProven, InputError
-from certify.parameters import (certified_condition_holds, certified_delta_max, certified_gamma,
+from certify.params.theorems import (certified_condition_holds, certified_delta_max, certified_gamma,
                                 certified_saturation_bell_sum, paper_condition_holds,
                                 paper_delta_max, paper_gamma, prove_certified_region,
                                 prove_paper_region, sign_of_sum_with_root)
@@ -99,7 +99,7 @@ def _raw_saturation_points(folder: Path):
 def value_functions():
     if not HAVE_CERTIFICATES:
         pytest.skip("no certificates in this checkout")
-    from certify.certificate_store import load_value_functions
+    from certify.builder.store import load_value_functions
     return load_value_functions(CERTIFICATES)
 
 
@@ -150,7 +150,7 @@ def test_version_b_follows_the_certificates(value_functions, tmp_path):
     ``certificate_store.value_function_of``. The checked loader must refuse the
     edited copy, so the command can never use it.
     """
-    from certify.certificate_store import load_document, load_value_functions, value_function_of
+    from certify.builder.store import load_document, load_value_functions, value_function_of
     copy = tmp_path / "certificates"
     shutil.copytree(CERTIFICATES, copy)
     eps = Fraction(1, 10)
@@ -179,7 +179,7 @@ def test_version_b_follows_the_certificates(value_functions, tmp_path):
 # ----------------------------------------------------------------------------- command line
 
 def test_params_command_json(capsys):
-    from certify.cli import main
+    from certify.cli.main import main
     assert main(["params", "--epsilon", "1/10", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert {"lemma10", "theorem20", "theorem27", "noise_tolerance"} <= set(report)
@@ -201,14 +201,14 @@ def test_params_command_json(capsys):
     (["params", "--plot", "figure.pdf"], "--plot"),
 ])
 def test_params_command_bad_input(argv, fragment, capsys):
-    from certify.cli import main
+    from certify.cli.main import main
     assert main(argv) == 2
     error = capsys.readouterr().err
     assert fragment in error and "Traceback" not in error
 
 
 def test_params_plot(tmp_path):
-    from certify.cli import main
+    from certify.cli.main import main
     target = tmp_path / "fig6.svg"
     assert main(["params", "--plot", str(target)]) == 0
     text = target.read_text()

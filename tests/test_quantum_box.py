@@ -5,12 +5,12 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from certify.bell_expression import paper_bell_expression
-from certify.quantum_box import (bell_sum, bit_flip_bell_value, bit_flip_box,
+from certify.lp.expression import paper_bell_expression
+from certify.simulation.quantum_box import (bell_sum, bit_flip_bell_value, bit_flip_box,
                                  iid_setting_distribution, is_no_signalling, measurement_vector,
                                  paper_state, quantum_box_fractions, quantum_box_probabilities,
                                  sv_weighted_bell_value, white_noise_bell_value, white_noise_box)
-from certify.scenario import Scenario
+from certify.lp.scenario import Scenario
 
 SCENARIO = Scenario.binary(4)
 V, P, EPS = sympy.symbols("V p epsilon")

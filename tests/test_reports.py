@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from certify import report_claims
+from certify.report import claims as report_claims
 from certify.errors import ClaimNotProven
-from certify.report_context import ReportContext
-from certify.report_lemma11 import inequality_proof, row_tex
-from certify.reports import claim_page, collect_claims, write_proofs
+from certify.report.context import ReportContext
+from certify.report.lemma11 import inequality_proof, row_tex
+from certify.report.pages import claim_page, collect_claims, write_proofs
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 CERTIFICATES = REPOSITORY / "certificates"
@@ -88,7 +88,7 @@ def test_lemma11_claim_numbers_come_from_the_certificates(context):
 
 def test_quantum_claim_is_refuted_for_a_box_that_violates_it(context, monkeypatch):
     """The status is computed: the uniform box (B.P = 4) would refute 'B.P = 0'."""
-    from certify import quantum_box
+    from certify.simulation import quantum_box
     monkeypatch.setattr(quantum_box, "quantum_box_fractions", lambda: [Fraction(1, 16)] * 256)
     claim = report_claims.quantum_box_claim(context)
     assert claim.status == "refuted" and "B·P = 4" in claim.proved_statement
@@ -103,8 +103,8 @@ def test_quantum_claim(context):
 def test_pages_say_plainly_when_the_parameter_modules_are_missing(context, monkeypatch):
     real = report_claims.optional_module
     monkeypatch.setattr(report_claims, "optional_module",
-                        lambda name: None if name in ("certify.parameters", "certify.lemma10",
-                                                      "certify.proof_records") else real(name))
+                        lambda name: None if name in ("certify.params.theorems", "certify.params.lemma10",
+                                                      "certify.params.records") else real(name))
     lemma10 = report_claims.lemma10_claim(context)
     theorem = report_claims.theorem_claim(context, 20)
     assert lemma10.status == theorem.status == "not yet checked"
@@ -155,7 +155,7 @@ def test_committed_proofs_are_current(written):
 
 def test_check_proofs_names_a_stale_page(tmp_path):
     """`certify report --check` logic: a hand edit to a page is reported."""
-    from certify.commands_report import check_proofs
+    from certify.cli.report import check_proofs
     shutil.copytree(CERTIFICATES, tmp_path / "certificates")
     shutil.copytree(PROOFS, tmp_path / "proofs")
     (tmp_path / "proofs" / "index.md").write_text("edited\n")

@@ -2,8 +2,8 @@ from fractions import Fraction
 
 import pytest
 
-from certify.bell_expression import PAPER_U0, PAPER_U1, paper_bell_expression
-from certify.scenario import Scenario
+from certify.lp.expression import PAPER_U0, PAPER_U1, paper_bell_expression
+from certify.lp.scenario import Scenario
 
 
 def test_canonical_order_party_one_most_significant():

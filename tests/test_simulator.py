@@ -8,19 +8,19 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from certify.bell_expression import paper_bell_expression
-from certify.devices import (BoxDevice, adversarial_device, all_local_strategies, best_local_strategy,
+from certify.lp.expression import paper_bell_expression
+from certify.simulation.devices import (BoxDevice, adversarial_device, all_local_strategies, best_local_strategy,
                              honest_quantum_device, load_value_function_bounds, local_box,
                              local_deterministic_device)
 from certify.errors import ClaimNotProven, InputError
-from certify.exact_lp import StandardFormLP, maximise
-from certify.float_solve import propose_basis
-from certify.no_signalling import NoSignallingSystem
-from certify.scenario import Scenario
-from certify.simulator import (binomial_cdf, binomial_upper_tail, check_bell_counts, check_lemma7,
+from certify.lp.exact import StandardFormLP, maximise
+from certify.lp.float_solve import propose_basis
+from certify.lp.no_signalling import NoSignallingSystem
+from certify.lp.scenario import Scenario
+from certify.simulation.protocols import (binomial_cdf, binomial_upper_tail, check_bell_counts, check_lemma7,
                                check_output_bounds, crosscheck, default_protocol_threshold,
                                paper_lemma11_bounds, run_protocol_one, run_protocol_two)
-from certify.sv_source import IIDSource, make_source
+from certify.simulation.source import IIDSource, make_source
 
 SCENARIO = Scenario.binary(4)
 EPS = Fraction(1, 10)
@@ -268,7 +268,7 @@ def test_bad_chunk_size():
 # --- command line ---------------------------------------------------------------------------
 
 def _cli(capsys, *argv):
-    from certify.cli import main
+    from certify.cli.main import main
     code = main(["simulate", *argv])
     captured = capsys.readouterr()
     return code, captured.out, captured.err

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from certify.errors import ClaimNotProven, InputError
-from certify.sv_source import (AdaptiveSource, GuideTable, IIDSource, SVSource, TargetingSource,
+from certify.simulation.source import (AdaptiveSource, GuideTable, IIDSource, SVSource, TargetingSource,
                                UNTESTED_SETTINGS, make_source, parse_epsilon)
 
 EPSILONS = [Fraction(0), Fraction(1, 10), Fraction(1, 3), Fraction(49, 100)]

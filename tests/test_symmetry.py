@@ -1,8 +1,8 @@
 from fractions import Fraction
 
-from certify.bell_expression import paper_bell_expression
-from certify.no_signalling import NoSignallingSystem
-from certify.symmetry import apply, invariance_group, orbits
+from certify.lp.expression import paper_bell_expression
+from certify.lp.no_signalling import NoSignallingSystem
+from certify.lp.symmetry import apply, invariance_group, orbits
 
 
 def test_group_preserves_expression_and_polytope():

@@ -5,7 +5,7 @@ from fractions import Fraction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from certify.value_function import compute_value_function
+from certify.lp.value_function import compute_value_function
 
 REPRESENTATIVES = [0, 16, 17]  # one pair of each orbit of the paper's expression
 

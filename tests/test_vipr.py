@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from certify import checker, vipr
+from certify.checker import core as checker
+from certify.builder import vipr
 from certify.errors import ClaimNotProven
 
 VALID = sorted((Path(__file__).resolve().parent / "certificates" / "valid").glob("u*.json"))

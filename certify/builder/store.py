@@ -1,0 +1,88 @@
+"""Load stored certificates back, after the builder's exact check.
+
+>>> import pathlib
+>>> root = pathlib.Path(__file__).resolve().parents[2] / "certificates"
+>>> functions = load_value_functions(root) if (root / "lemma11").is_dir() else {}
+>>> not functions or functions["0001|1000"].evaluate(Fraction(1, 10)) == Fraction(11, 30)
+True
+"""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+from certify.builder.lemma11 import parse_rational, verify_document
+from certify.errors import InputError
+from certify.lp.scenario import Scenario
+from certify.lp.value_function import ValueFunction
+
+__all__ = ["load_document", "load_lemma11", "load_value_functions", "value_function_of"]
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"non-finite number {name} is not allowed")
+
+
+def _no_duplicates(pairs):
+    keys = [k for k, _ in pairs]
+    if len(keys) != len(set(keys)):
+        raise ValueError(f"duplicate key(s) {sorted({k for k in keys if keys.count(k) > 1})}")
+    return dict(pairs)
+
+
+def load_document(path: Path) -> dict:
+    """Parse one JSON file strictly (no floats, NaN or duplicate keys)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        return json.loads(text, parse_float=lambda s: _reject_constant(s),
+                          parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise InputError(f"{path}: {error}") from None
+
+
+def load_lemma11(certificates_dir: Path) -> dict[str, dict]:
+    """All Lemma-11 documents under ``certificates_dir/lemma11``, keyed by pair,
+    each checked exactly; raises if one is missing, malformed or unproven."""
+    folder = Path(certificates_dir) / "lemma11"
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no Lemma-11 certificates (run `certify regenerate`)")
+    documents = {}
+    for path in sorted(folder.glob("u*-x*.json")):
+        document = load_document(path)
+        try:
+            summary = verify_document(document)
+        except InputError as error:
+            raise InputError(f"{path}: {error}") from None
+        documents[summary["target"]] = document
+    scenario = Scenario.binary(4)
+    expected = {scenario.pair_key(j) for j in range(scenario.num_probabilities)}
+    missing = sorted(expected - set(documents))
+    if missing:
+        raise InputError(f"{folder}: missing certificates for {len(missing)} pair(s), e.g. {missing[0]}")
+    return documents
+
+
+def value_function_of(document: dict) -> ValueFunction:
+    """The :class:`ValueFunction` stored in an (already checked) document."""
+    scenario = Scenario(tuple(document["scenario"]["settings"]), tuple(document["scenario"]["outcomes"]))
+    target = document["target"]["index"]
+    function = document["value_function"]
+    breakpoints = tuple((parse_rational(p["bell_value"], "bell_value"), parse_rational(p["value"], "value"))
+                        for p in function["breakpoints"])
+    pieces = tuple((parse_rational(p["constant"], "constant"), parse_rational(p["slope"], "slope"))
+                   for p in function["pieces"])
+    witnesses = []
+    for point in function["breakpoints"]:
+        box = [Fraction(0)] * scenario.num_probabilities
+        for j, value in point["witness"]:
+            box[j] = parse_rational(value, "witness")
+        witnesses.append(tuple(box))
+    return ValueFunction(target, breakpoints, pieces, tuple(witnesses))
+
+
+def load_value_functions(certificates_dir: Path) -> dict[str, ValueFunction]:
+    """Checked value functions of all 256 pairs, keyed ``"u1u2u3u4|x1x2x3x4"``."""
+    return {key: value_function_of(document) for key, document in load_lemma11(certificates_dir).items()}

@@ -1,0 +1,70 @@
+"""Command line: thin wrappers over library functions.
+
+Each subcommand lives in a ``certify.commands_*`` module exposing
+``add_parser(subparsers)``; the parser's ``func`` default receives the parsed
+arguments and returns an exit code or raises a :class:`CertifyError`.
+``main`` maps exceptions to exit codes (0 ok, 1 claim not proven, 2 malformed
+input) and never prints a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from certify.version import __version__
+from certify.errors import EXIT_MALFORMED, EXIT_NOT_PROVEN, CertifyError
+
+__all__ = ["main", "build_parser"]
+
+COMMAND_MODULES = {
+    "certify.cli.lemma11": ("regenerate", "optimum"),
+    "certify.cli.audit": ("audit", "check", "show", "export"),
+    "certify.cli.simulate": ("simulate",),
+    "certify.cli.params": ("params",),
+    "certify.cli.report": ("report", "cite"),
+    "certify.cli.bounds": ("bounds",),
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The full parser, or (with ``command``) one holding only the module that
+    defines that command, so that `certify audit` does not import the solvers."""
+    parser = argparse.ArgumentParser(
+        prog="certify",
+        description=("Exact certificates for device-independent randomness amplification "
+                     "(Brandão et al., four no-signalling devices). Regenerate, audit and "
+                     "cite the certificates; query exact optima; check parameters."))
+    parser.add_argument("--version", action="version", version=f"certify {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, commands in COMMAND_MODULES.items():
+        if command is None or command in commands:
+            importlib.import_module(name).add_parser(subparsers)
+    return parser
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    known = {c for commands in COMMAND_MODULES.values() for c in commands}
+    first = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(first if first in known else None)
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_MALFORMED
+    try:
+        return int(args.func(args) or 0)
+    except CertifyError as error:
+        print(f"certify {args.command}: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except OSError as error:  # unreadable input, unwritable output folder, full disk
+        print(f"certify {args.command}: error: {error.strerror or error}: {error.filename or ''}",
+              file=sys.stderr)
+        return EXIT_MALFORMED
+    except ArithmeticError as error:  # an exact-stage invariant failed: the claim is not established
+        print(f"certify {args.command}: claim not established: {error}", file=sys.stderr)
+        return EXIT_NOT_PROVEN
+    except KeyboardInterrupt:
+        print("certify: interrupted", file=sys.stderr)
+        return 130
