@@ -13,7 +13,7 @@ Measures, each ``--repeat`` times (reporting min and median):
 * the in-process time of checking the folder (parse + arithmetic +
   coverage), without start-up.
 
-Target (issue 3): under 1 s wall on a 2-core machine for the first line.
+Target: under 1 s wall on a 2-core machine for the first line.
 Exit code 1 if the audit does not exit 0 or the median exceeds 1 s.
 """
 
@@ -46,7 +46,7 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from certify.cli.audit import audit, exit_code_of
+    from certify.checker.audit import audit, exit_code_of
 
     files = sorted(glob.glob(str(ROOT / FOLDER / "*.json")))
     commands = {

@@ -1,4 +1,4 @@
-"""Time and memory against N for the N-party families (issue 7, item 5).
+"""Time and memory against N for the N-party families.
 
 Each family member runs in a fresh subprocess (so peak memory is its own) and is *certified*:
 `certify.builder.families.family_document` computes, exactly, the local bound (enumeration of
@@ -14,7 +14,7 @@ Run from the repository root:
 
     PYTHONPATH=. python benchmarks/bench_expressions.py [--names paper-n6 ...] [--markdown]
 
-Targets (issue 7): N = 7 certified in under a minute on a 2-core machine; N = 8 as the stretch.
+Targets: N = 7 certified in under a minute on a 2-core machine; N = 8 as the stretch.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ _CHILD = r"""
 import json, sys, time, resource
 from certify.checker import core as checker
 from certify.formats.library import builtin_expression
-from certify.builder.families import family_document, verify_family_document
+from certify.builder.families import family_document
+from certify.builder.verify import verify_family_document
 from certify.builder.jsonio import dumps
 from certify.lp.local_bound import local_bound
 expression = builtin_expression(sys.argv[1])

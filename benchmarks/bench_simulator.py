@@ -1,4 +1,4 @@
-"""Rounds per second of the Protocol I simulator (issue 5, item 7); with --rates, accept rates.
+"""Rounds per second of the Protocol I simulator; with --rates, accept rates.
 
 Protocol I, eps = 1/10, honest quantum device (visibility 9999/10000), extraction
 included (block-wise GF(2^8) inner product with 4n further SV bits). The i.i.d.
@@ -23,7 +23,8 @@ from fractions import Fraction
 
 import math
 
-from certify.simulation.devices import (adversarial_device, best_local_strategy, default_certificates_dir,
+from certify.builder.store import certificates_dir
+from certify.simulation.devices import (adversarial_device, best_local_strategy,
                              honest_quantum_device, local_deterministic_device)
 from certify.simulation.protocols import (DEFAULT_CHUNK_ROUNDS, binomial_upper_tail, default_protocol_threshold,
                                run_protocol_one)
@@ -52,7 +53,7 @@ def measure(kind: str, rounds: int, threads: int, repeats: int, chunk_rounds: in
 def rates(rounds: int, runs: int, threads: int, chunk_rounds: int) -> dict:
     epsilon = Fraction(1, 10)
     threshold = default_protocol_threshold(epsilon)
-    certificates = default_certificates_dir()
+    certificates = certificates_dir()
     devices = [
         ("quantum V=1", honest_quantum_device()),
         ("quantum V=0.9999", honest_quantum_device("0.9999")),

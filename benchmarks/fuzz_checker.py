@@ -9,7 +9,7 @@ Mutates valid certificates with the mutations of ``tests/test_checker_fuzz.py``
 (one multiplier, an index, a claimed bound, the scenario, a Bell coefficient,
 a breakpoint, a witness entry, a type; dropping, duplicating or swapping
 entries) and prints how many mutants the checker rejected, how many stayed
-valid, how often its verdict agreed with ``certify.builder.lemma11.verify_document``
+valid, how often its verdict agreed with ``certify.builder.verify.verify_lemma11_document``
 (accepted vs rejected, and the exit-code class), tightened bounds accepted
 (target 0) and crashes of either side (target 0). Deterministic for a seed.
 Exit code 1 if any crash, any accepted tightening or any disagreement.
@@ -39,7 +39,7 @@ def main(argv=None) -> int:
     parser.add_argument("--certificates", default=str(ROOT / "tests" / "certificates" / "valid"),
                         help="folder of valid output-bound certificates to mutate")
     parser.add_argument("--no-reference", action="store_true",
-                        help="skip the builder's verify_document (checker only)")
+                        help="skip the builder's verify_lemma11_document (checker only)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     bases = [json.loads(p.read_text()) for p in sorted(Path(args.certificates).glob("u*.json"))]
@@ -98,7 +98,7 @@ def main(argv=None) -> int:
         print(f"  tightening mutations: {counts['tightening mutations']}, accepted: "
               f"{counts['tightening ACCEPTED']}")
         if use_reference:
-            print(f"  agreement with verify_document: {counts['agree (accept/reject)']} of "
+            print(f"  agreement with verify_lemma11_document: {counts['agree (accept/reject)']} of "
                   f"{args.mutations} (same exit class: {counts['agree (exit class too)']}); "
                   f"disagreements: {counts['DISAGREE']}")
         print(f"  crashes: checker {counts['checker crash']}, reference {counts['reference crash']}")

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from certify.builder.lemma11 import verify_document
-from certify.builder.store import load_document, load_lemma11
+from certify.builder.verify import verify_lemma11_document
+from certify.builder.store import load_lemma11
+from certify.formats.strict_json import load_document
 from certify.errors import ClaimNotProven, InputError
 from certify.builder.jsonio import sha256_file
 
@@ -39,27 +40,27 @@ def document():
 def test_lowered_bound_is_not_proven(document):
     document["paper_claim"]["certificate"]["bound"] = "3/10"
     with pytest.raises(ClaimNotProven):
-        verify_document(document)
+        verify_lemma11_document(document)
 
 
 def test_changed_multiplier_is_not_proven(document):
     entry = document["value_function"]["pieces"][0]["certificate"]["multipliers"][0]
     entry[1] = str(Fraction(entry[1]) - 1)
     with pytest.raises(ClaimNotProven):
-        verify_document(document)
+        verify_lemma11_document(document)
 
 
 def test_witness_must_attain_value(document):
     document["value_function"]["breakpoints"][0]["value"] = "1/2"
     with pytest.raises(ClaimNotProven):
-        verify_document(document)
+        verify_lemma11_document(document)
 
 
 @pytest.mark.parametrize("bad", ["2/6", "0.5", " 1/3", "+1/3", "1e3", "1_000", "-0"])
 def test_non_canonical_rationals_are_malformed(document, bad):
     document["paper_claim"]["certificate"]["bound"] = bad
     with pytest.raises(InputError):
-        verify_document(document)
+        verify_lemma11_document(document)
 
 
 def test_regeneration_reproduces_the_committed_files(tmp_path):

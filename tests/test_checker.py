@@ -433,7 +433,7 @@ def test_committed_files_validate_against_the_schema():
 
 @needs_committed
 def test_parallel_and_serial_audit_agree(tmp_path):
-    from certify.cli.audit import audit
+    from certify.checker.audit import audit
     copy = tmp_path / "lemma11"
     shutil.copytree(LEMMA11, copy)
     (copy / "u0000-x0001.json").write_text("[")

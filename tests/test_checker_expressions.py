@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from certify.checker import core as checker
-from certify.cli.audit import audit, exit_code_of
+from certify.checker.audit import audit, exit_code_of
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPRESSIONS = ROOT / "certificates" / "expressions"

@@ -8,7 +8,7 @@ mutation:
 * the checker returns or raises :class:`certify.checker.core.CheckError`, nothing else;
 * a mutation that tightens a claimed bound is rejected;
 * the verdict (accepted or rejected) equals that of the reference
-  ``certify.builder.lemma11.verify_document`` (the builder's check).
+  ``certify.builder.verify.verify_lemma11_document`` (the builder's check).
 
 ``benchmarks/fuzz_checker.py`` runs the same mutations at scale.
 """
@@ -188,12 +188,12 @@ def checker_verdict(document) -> str:
 
 
 def reference_verdict(document) -> str:
-    """'ok', 'not proven', 'malformed' from the builder's verify_document, or
+    """'ok', 'not proven', 'malformed' from the builder's verify_lemma11_document, or
     'crash: <exception>' for anything else it raises."""
-    from certify.builder.lemma11 import verify_document
+    from certify.builder.verify import verify_lemma11_document
     from certify.errors import ClaimNotProven, InputError
     try:
-        verify_document(copy.deepcopy(document))
+        verify_lemma11_document(copy.deepcopy(document))
     except ClaimNotProven:
         return "not proven"
     except InputError:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from certify.checker import core as checker
-from certify.builder.lemma11 import verify_document
+from certify.builder.verify import verify_lemma11_document
 from certify.errors import InputError
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs" / "params"
@@ -66,4 +66,4 @@ def test_reference_check_rejects_a_non_string_expression_name():
     document = checker.read_json(str(PROOFS.parent.parent / "certificates" / "lemma11" / "u0000-x0000.json"))
     document["expression"]["name"] = []
     with pytest.raises(InputError):
-        verify_document(document)
+        verify_lemma11_document(document)

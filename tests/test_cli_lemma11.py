@@ -41,9 +41,9 @@ def test_optimum_one_pair_with_certificates(capsys):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--bell-value", "-1"], "non-negative exact number"),
-    (["--bell-value", "abc"], "non-negative exact number"),
-    (["--bell-value", "1/0"], "non-negative exact number"),
+    (["--bell-value", "-1"], "expected a value >= 0"),
+    (["--bell-value", "abc"], "expected an exact number"),
+    (["--bell-value", "1/0"], "denominator is zero"),
     (["--bell-value", "1", "--setting", "0001"], "together"),
     (["--bell-value", "1", "--setting", "0002", "--outcome", "0000"], "setting"),
 ])

@@ -1,4 +1,4 @@
-"""Exact LP stage: the float basis only proposes (issue 2, item 5)."""
+"""Exact LP stage: the float basis only proposes."""
 
 from fractions import Fraction
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from certify.cli.main import main
-from certify.builder.expressions import ExpressionCertifier, verify_bounds_document, verify_expression_document
+from certify.builder.expressions import ExpressionCertifier
+from certify.builder.verify import verify_bounds_document, verify_expression_document
 from certify.errors import ClaimNotProven
 from certify.formats.library import builtin_expression, mermin_expression, paper_family_expression
 from certify.lp.local_bound import deterministic_box_value, local_bound

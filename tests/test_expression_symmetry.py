@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from certify.builder.store import load_document
+from certify.formats.strict_json import load_document
 from certify.errors import ClaimNotProven, InputError
-from certify.builder.expressions import (symmetry_document, verify_bounds_document,
-                                             verify_expression_document, verify_symmetry_document)
+from certify.builder.expressions import symmetry_document
+from certify.builder.verify import verify_bounds_document, verify_expression_document, verify_symmetry_document
 from certify.formats.library import builtin_expression
 from certify.lp.symmetry import relabeling_image
 

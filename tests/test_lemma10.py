@@ -9,25 +9,11 @@ import pytest
 
 from certify.errors import InputError
 from certify.params.lemma10 import (bell_sum_bound, certified_output_bound, check_epsilon,
-                             check_protocol_delta, paper_output_bound, parse_rational,
-                             prove_lemma10_chain, sv_weight_bounds)
+                                    check_protocol_delta, paper_output_bound, prove_lemma10_chain,
+                                    sv_weight_bounds)
 
 CERTIFICATES = Path(__file__).resolve().parent.parent / "certificates"
 EPSILONS = [Fraction(0), Fraction(1, 10), Fraction(1, 4), Fraction(49, 100), Fraction(999, 2000)]
-
-
-@pytest.mark.parametrize("text,expected", [
-    ("1/10", Fraction(1, 10)), ("0", Fraction(0)), ("0.25", Fraction(1, 4)),
-    ("1e-6", Fraction(1, 10 ** 6)), ("-3/6", Fraction(-1, 2)), (Fraction(2, 3), Fraction(2, 3)),
-])
-def test_parse_rational_accepts_exact_forms(text, expected):
-    assert parse_rational(text, "--x") == expected
-
-
-@pytest.mark.parametrize("bad", ["abc", "1/0", "", "1/2/3", "0x10", "nan", "inf", 0.1, None, "1 /2", " 1/2", "1_000"])
-def test_parse_rational_rejects_with_the_option_name(bad):
-    with pytest.raises(InputError, match="--x"):
-        parse_rational(bad, "--x")
 
 
 @pytest.mark.parametrize("bad", ["1/2", "0.5", "3/4", "-1/10", "x"])

@@ -1,4 +1,4 @@
-"""The no-signalling polytope: membership, rank and dimension (issue 2, item 3)."""
+"""The no-signalling polytope: membership, rank and dimension."""
 
 from fractions import Fraction
 from itertools import product

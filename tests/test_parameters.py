@@ -150,7 +150,8 @@ def test_version_b_follows_the_certificates(value_functions, tmp_path):
     ``certificate_store.value_function_of``. The checked loader must refuse the
     edited copy, so the command can never use it.
     """
-    from certify.builder.store import load_document, load_value_functions, value_function_of
+    from certify.builder.store import load_value_functions, value_function_of
+    from certify.formats.strict_json import load_document
     copy = tmp_path / "certificates"
     shutil.copytree(CERTIFICATES, copy)
     eps = Fraction(1, 10)

@@ -98,8 +98,9 @@ def test_checker_uses_only_the_standard_library():
     tree = ast.parse(inspect.getsource(proof_records))
     top_imports = {alias.name for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))
                    for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])}
-    # Standard library, plus the package's own stdlib-only writer (certify.builder.jsonio).
-    assert top_imports <= {"__future__", "json", "re", "fractions", "pathlib", "certify", "certify.builder.jsonio"}
+    # Standard library, plus the package's own stdlib-only checker and writer (certify.builder.jsonio).
+    assert top_imports <= {"__future__", "json", "re", "fractions", "pathlib", "certify.checker",
+                           "certify.builder.jsonio"}
 
 
 def test_written_deterministically_and_atomically(tmp_path):

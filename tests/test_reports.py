@@ -155,7 +155,7 @@ def test_committed_proofs_are_current(written):
 
 def test_check_proofs_names_a_stale_page(tmp_path):
     """`certify report --check` logic: a hand edit to a page is reported."""
-    from certify.cli.report import check_proofs
+    from certify.report.pipeline import stale_proofs as check_proofs
     shutil.copytree(CERTIFICATES, tmp_path / "certificates")
     shutil.copytree(PROOFS, tmp_path / "proofs")
     (tmp_path / "proofs" / "index.md").write_text("edited\n")

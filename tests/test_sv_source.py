@@ -8,7 +8,7 @@ import pytest
 
 from certify.errors import ClaimNotProven, InputError
 from certify.simulation.source import (AdaptiveSource, GuideTable, IIDSource, SVSource, TargetingSource,
-                               UNTESTED_SETTINGS, make_source, parse_epsilon)
+                               UNTESTED_SETTINGS, check_epsilon, make_source)
 
 EPSILONS = [Fraction(0), Fraction(1, 10), Fraction(1, 3), Fraction(49, 100)]
 
@@ -97,7 +97,7 @@ def test_sampling_frequencies():
 @pytest.mark.parametrize("text", ["1/2", "-1/10", "abc", "1/0", 0.1])
 def test_bad_epsilon(text):
     with pytest.raises(InputError, match="--epsilon"):
-        parse_epsilon(text)
+        check_epsilon(text)
 
 
 def test_bad_source_name_and_target():

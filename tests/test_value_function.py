@@ -1,4 +1,4 @@
-"""Value functions: property tests against fresh LP solves (issue 2, item 8)."""
+"""Value functions: property tests against fresh LP solves."""
 
 from fractions import Fraction
 

@@ -15,24 +15,24 @@ import json
 import os
 import re
 import tempfile
-from fractions import Fraction
 from pathlib import Path
 
-__all__ = ["dumps", "write_atomic", "sha256_file", "rational", "sparse", "write_manifest"]
+from certify.numbers import format_exact
+
+__all__ = ["dumps", "write_atomic", "sha256_file", "sparse", "expression_json", "write_manifest"]
 
 _PAIR = re.compile(r'\[\n\s*(-?\d+),\n\s*("[^"\n]*")\n\s*\]')
 
 
-def rational(value) -> str:
-    """Canonical string of an exact number (``str(Fraction)``)."""
-    if isinstance(value, float):
-        raise TypeError("floats are never written to certificates")
-    return str(Fraction(value))
-
-
 def sparse(vector) -> list[list]:
     """``[[index, "value"], ...]`` for the non-zero entries of a dense vector."""
-    return [[j, rational(v)] for j, v in enumerate(vector) if v]
+    return [[j, format_exact(v)] for j, v in enumerate(vector) if v]
+
+
+def expression_json(expression) -> dict:
+    """The ``"expression"`` object of a document: name, direction, sparse coefficients."""
+    return {"name": expression.name, "direction": expression.direction,
+            "coefficients": sparse(expression.dense())}
 
 
 def dumps(document) -> str:

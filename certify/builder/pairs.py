@@ -7,22 +7,24 @@ pair receives the image of the representative's certificates under the
 first group element (in the fixed enumeration order) that maps the
 representative to it. Images are rebuilt exactly (slack vectors permuted,
 multipliers recomputed) and every document passes
-:func:`certify.builder.lemma11.verify_document` before it is returned.
+:func:`certify.builder.verify.verify_lemma11_document` before it is returned.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable, Iterable
+from typing import Callable
 
-from certify.lp.expression import BellExpression
-from certify.builder.lemma11 import PAPER_SLOPE, build_document, verify_document
+from certify.builder.lemma11 import build_document
+from certify.builder.verify import PAPER_SLOPE, verify_lemma11_document
+from certify.lp.expression import BellExpression, paper_bell_expression
 from certify.lp.program import Inequality, NoSignallingLP
+from certify.lp.scenario import select_targets
 from certify.lp.symmetry import apply, invariance_group, orbits
-from certify.lp.value_function import ValueFunction, compute_value_function
+from certify.lp.value_function import ValueFunction, certified_value_function
 
-__all__ = ["PairCertificates", "solve_pair", "map_pair", "certify_all_pairs"]
+__all__ = ["PairCertificates", "PairCertifier", "solve_pair", "map_pair", "lemma11_value_function"]
 
 
 @dataclass(frozen=True)
@@ -45,64 +47,24 @@ def solve_pair(lp: NoSignallingLP, target: int) -> PairCertificates:
     bound, _ = lp.maximise_inequality(target, PAPER_SLOPE)
     paper_certificate = lp.canonical_certificate(target, PAPER_SLOPE, bound)
     paper_witness = lp.canonical_box(target, None, bound, PAPER_SLOPE)
-    function = compute_value_function(lp, target)
-    witnesses = tuple(lp.canonical_box(target, d, v) for d, v in function.breakpoints)
-    function = ValueFunction(target, function.breakpoints, function.pieces, witnesses)
-    pieces = tuple(lp.canonical_certificate(target, s, a) for a, s in function.pieces)
+    function, pieces = certified_value_function(lp, target)
     return PairCertificates(target, paper_certificate, paper_witness, function, pieces)
-
-
-def _slack(lp: NoSignallingLP, inequality: Inequality) -> list[Fraction]:
-    combination = [Fraction(0)] * lp.size
-    for r, y in inequality.multipliers:
-        for j, a in lp.system.rows[r]:
-            combination[j] += a * y
-    objective = lp.objective(inequality.target, inequality.slope)
-    return [c - o for c, o in zip(combination, objective)]
-
-
-def _row_images(lp: NoSignallingLP, g: tuple[int, ...]) -> list[tuple[int, int]] | None:
-    """For each row r, ``(r', sign)`` with ``g . row_r = sign * row_r'``, or None
-    when some row does not map to a signed row (then multipliers are rebuilt)."""
-    index = lp.row_index_by_entries
-    images = []
-    for row in lp.system.rows:
-        key = frozenset((g[j], a) for j, a in row)
-        image = index.get(key)
-        if image is not None:
-            images.append((image, 1))
-            continue
-        image = index.get(frozenset((j, -a) for j, a in key))
-        if image is None:
-            return None
-        images.append((image, -1))
-    return images
 
 
 def map_pair(lp: NoSignallingLP, result: PairCertificates, g: tuple[int, ...]) -> PairCertificates:
     """Image of a pair's certificates under the symmetry ``g``.
 
-    Witnesses are permuted. Multipliers are carried along the induced signed
-    permutation of the rows when there is one (normalisation rows map to
-    normalisation rows, so the bound is unchanged); otherwise they are
-    recomputed exactly from the permuted slack vector.
+    Witnesses are permuted; multipliers follow
+    :meth:`certify.lp.program.NoSignallingLP.image_of_inequality`.
     """
     target = g[result.target]
-    row_images = _row_images(lp, g)
+    row_images = lp.row_images(g)
 
     def image(inequality: Inequality) -> Inequality:
-        if row_images is None:
-            slack = apply(g, _slack(lp, inequality))
-            return lp.certificate_from_slack(target, inequality.slope, inequality.constant, slack)
-        multipliers = sorted((row_images[r][0], y if row_images[r][1] == 1 else -y)
-                             for r, y in inequality.multipliers)
-        return Inequality(target, inequality.constant, inequality.slope, tuple(multipliers))
+        return lp.image_of_inequality(inequality, g, row_images)
 
-    function = result.value_function
-    mapped_function = ValueFunction(target, function.breakpoints, function.pieces,
-                                    tuple(tuple(apply(g, w)) for w in function.witnesses))
     return PairCertificates(target, image(result.paper_certificate), tuple(apply(g, result.paper_witness)),
-                            mapped_function, tuple(image(c) for c in result.piece_certificates))
+                            result.value_function.image(g), tuple(image(c) for c in result.piece_certificates))
 
 
 class PairCertifier:
@@ -136,17 +98,22 @@ class PairCertifier:
     def document(self, target: int) -> dict:
         """The verified document of one pair (raises if the exact check fails)."""
         document = self.certificates(target).document(self.expression)
-        verify_document(document, self.expression)
+        verify_lemma11_document(document, self.expression)
         return document
 
 
-def certify_all_pairs(expression: BellExpression,
-                      progress: Callable[[int, int], None] | None = None) -> Iterable[tuple[int, dict]]:
-    """Yield ``(target, verified document)`` for every pair, in canonical order."""
-    certifier = PairCertifier(expression)
-    total = certifier.lp.size
-    for target in range(total):
-        document = certifier.document(target)
-        if progress is not None:
-            progress(target + 1, total)
-        yield target, document
+def lemma11_value_function(setting: str, outcome: str) -> ValueFunction:
+    """The exact value function ``v(b) = max P(x*|u*)`` subject to ``B.P <= b`` of one pair
+    (B of eq. (7), b the plain Bell sum of eq. (6)), solved afresh and checked exactly
+    (the pair's whole Lemma-11 document passes
+    :func:`certify.builder.verify.verify_lemma11_document`) before it is returned.
+
+    >>> v = lemma11_value_function("0001", "1000")
+    >>> v.evaluate(Fraction(1, 10)), v.breakpoints
+    (Fraction(11, 30), ((Fraction(0, 1), Fraction(1, 3)), (Fraction(2, 1), Fraction(1, 1))))
+    """
+    expression = paper_bell_expression()
+    target, = select_targets(expression.scenario, setting, outcome)
+    solved = solve_pair(NoSignallingLP(expression), target)
+    verify_lemma11_document(solved.document(expression), expression)
+    return solved.value_function

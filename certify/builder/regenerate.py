@@ -1,10 +1,13 @@
-"""Regenerate every certificate and proof document from scratch.
+"""Rebuild the stored certificates from scratch, part by part.
 
-``regenerate(root)`` builds into a fresh staging folder inside ``root`` (no
-cache: nothing is read from an existing ``certificates/``), checks every
-document exactly before it is written, and only then swaps the new folders
-in, so an interrupted or failing run never leaves a half-written tree.
-Output is deterministic: the same pinned versions give the same bytes.
+Each part (:data:`PARTS`: ``lemma11``, ``expressions``, ``families``) is built
+into a staging folder (no cache: nothing is read from an existing
+``certificates/``), every document checked exactly before it is written
+(:mod:`certify.builder.verify`); :func:`install_parts` then swaps the new
+folders in and rewrites ``certificates/manifest.json``, so an interrupted or
+failing run never leaves a half-written tree. Output is deterministic: the
+same pinned versions give the same bytes. The whole job, certificates and
+then the proof pages built from them, is :func:`certify.report.pipeline.regenerate`.
 """
 
 from __future__ import annotations
@@ -21,18 +24,19 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from certify.version import __version__
-from certify.lp.expression import paper_bell_expression
-from certify.builder.lemma11 import file_name
-from certify.errors import InputError
+from certify.builder import parallel
 from certify.builder.jsonio import dumps, write_atomic, write_manifest
+from certify.builder.lemma11 import file_name
+from certify.formats.library import builtin_expression, family_names
+from certify.lp.expression import paper_bell_expression
 from certify.progress import Progress
+from certify.version import __version__
 
 if TYPE_CHECKING:  # heavy (HiGHS, FLINT): imported at run time only where used
     from certify.builder.pairs import PairCertificates, PairCertifier
 
-__all__ = ["PARTS", "PROOFS_PART", "part_names", "regenerate", "build_lemma11", "build_families", "family_names",
-           "provenance"]
+__all__ = ["PARTS", "build_lemma11", "build_expressions", "build_families", "build_parts", "install_parts",
+           "replace_folder", "provenance"]
 
 _WORKER = None  # the PairCertifier shared with forked workers
 
@@ -120,7 +124,7 @@ def build_lemma11(folder: Path, workers: int = 2, progress: Callable[[int, int],
 
     _WORKER = certifier
     try:
-        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        if workers > 1 and parallel.can_fork():
             _build_in_pool(certifier, workers, write)
         else:
             certifier.solve_representatives()
@@ -131,8 +135,6 @@ def build_lemma11(folder: Path, workers: int = 2, progress: Callable[[int, int],
     return len(targets)
 
 
-_EXPRESSION_WORKER = None
-
 COMMITTED_EXPRESSIONS = ("chsh", "mermin3", "paper", "magic-square", "mermin5")
 """Library expressions whose certificates are committed."""
 
@@ -141,49 +143,37 @@ ORBIT_ONLY_EXPRESSIONS = ("mermin5",)
 full set of 1024 mermin5 pair documents would be about 90 MB)."""
 
 
-def _expression_document_text(target: int) -> tuple[int, str]:
-    assert _EXPRESSION_WORKER is not None
-    return target, dumps(_EXPRESSION_WORKER.pair_document(target))
+def _expression_document_text(certifier, target: int) -> tuple[int, str]:
+    return target, dumps(certifier.pair_document(target))
 
 
 def build_expressions(folder: Path, workers: int = 2, progress: Callable[[int, int], None] | None = None,
                       names: Sequence[str] = COMMITTED_EXPRESSIONS) -> int:
     """Write ``folder/<name>/bounds.json`` and one ``certify/expression-bound``
     document per pair for each library expression; returns the file count."""
-    global _EXPRESSION_WORKER
-    from certify.builder.expressions import ExpressionCertifier
-    from certify.formats.library import builtin_expression
+    from certify.builder.expressions import ExpressionCertifier, symmetry_document
 
     written = 0
     for name in names:
         certifier = ExpressionCertifier(builtin_expression(name))
-        if name not in ORBIT_ONLY_EXPRESSIONS:
+        orbit_only = name in ORBIT_ONLY_EXPRESSIONS
+        if not orbit_only:
             certifier.solve_representatives()  # else each worker solves its representative
         scenario = certifier.scenario
         targets = range(certifier.lp.size)
-        values = {}
-        if name in ORBIT_ONLY_EXPRESSIONS:
-            from certify.builder.expressions import symmetry_document
-
+        if orbit_only:
             document, representatives = symmetry_document(certifier.expression)
             write_atomic(folder / name / "symmetry.json", dumps(document))
             targets = representatives
             representative_of = {scenario.index_of_key(entry["pair"]): scenario.index_of_key(entry["representative"])
                                  for entry in document["pairs"]}
-        _EXPRESSION_WORKER = certifier
-        try:
-            if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-                with multiprocessing.get_context("fork").Pool(workers) as pool:
-                    results = list(pool.imap(_expression_document_text, targets,
-                                             chunksize=1 if name in ORBIT_ONLY_EXPRESSIONS else 8))
-            else:
-                results = [_expression_document_text(target) for target in targets]
-        finally:
-            _EXPRESSION_WORKER = None
+        results = parallel.forked_map(_expression_document_text, targets, workers, state=certifier,
+                                      chunksize=1 if orbit_only else 8)
+        values = {}
         for target, text in results:
             write_atomic(folder / name / file_name(scenario, target), text)
             values[target] = Fraction(json.loads(text)["value_function"]["breakpoints"][0]["value"])
-        if name in ORBIT_ONLY_EXPRESSIONS:
+        if orbit_only:
             values = {j: values[representative_of[j]] for j in range(certifier.lp.size)}
             written += 1
         write_atomic(folder / name / "bounds.json", dumps(certifier.bounds_document(values)))
@@ -193,19 +183,10 @@ def build_expressions(folder: Path, workers: int = 2, progress: Callable[[int, i
     return written
 
 
-def family_names() -> list[str]:
-    """Family members with certificates in ``certificates/families/`` (N >= 3)."""
-    from certify.formats.library import FAMILIES
-
-    names = [name for name in FAMILIES if int(name.rsplit("-n", 1)[1]) >= 3]
-    return sorted(names, key=lambda name: (name.split("-n")[0] != "paper", int(name.rsplit("-n", 1)[1])))
-
-
 def build_families(folder: Path, workers: int = 2, progress: Callable[[int, int], None] | None = None) -> int:
     """Write ``folder/<name>.json``, the verified ``certify/expression-reduced``
     document of each N-party family member (representatives solved and checked
     in ``workers`` processes); returns the file count."""
-    from certify.formats.library import builtin_expression
     from certify.builder.families import family_document
 
     names = family_names()
@@ -220,15 +201,7 @@ def build_families(folder: Path, workers: int = 2, progress: Callable[[int, int]
 
 PARTS: dict[str, Callable[..., int]] = {"lemma11": build_lemma11, "expressions": build_expressions,
                                         "families": build_families}
-PROOFS_PART = "proofs"  # proofs/ and the citation metadata, generated from certificates/
-
-
-def part_names() -> list[str]:
-    """What ``--only`` accepts: the certificate parts, then ``proofs``."""
-    return sorted(PARTS) + [PROOFS_PART]
-
-
-def _replace_folder(new: Path, old: Path) -> None:
+def replace_folder(new: Path, old: Path) -> None:
     """Swap ``new`` into place of ``old`` (renames; the old tree is removed last)."""
     old.parent.mkdir(parents=True, exist_ok=True)
     trash = None
@@ -240,40 +213,18 @@ def _replace_folder(new: Path, old: Path) -> None:
         shutil.rmtree(trash)
 
 
-def regenerate(root: Path, only: Sequence[str] | None = None, workers: int = 2,
-               show_progress: bool = True) -> dict:
-    """Rebuild ``root/certificates`` and ``root/proofs`` (with the citation metadata
-    ``root/CITATION.cff``, ``root/.zenodo.json``), or only the parts named in
-    ``only``: names of :data:`PARTS` (certificate folders) and ``"proofs"``.
+def build_parts(staging: Path, names: Sequence[str], workers: int = 2, show_progress: bool = True) -> dict[str, int]:
+    """Build the named parts into ``staging/certificates/<name>``; returns the file count of each."""
+    counts = {}
+    for name in names:
+        counts[name] = PARTS[name](staging / "certificates" / name, workers=workers,
+                                   progress=Progress(f"certificates/{name}", show_progress))
+    return counts
 
-    Returns a summary ``{"parts": {name: count}, "proofs": [paths]}``.
-    """
-    root = Path(root)
-    selected = list(dict.fromkeys(only)) if only else list(PARTS) + [PROOFS_PART]
-    unknown = [name for name in selected if name not in part_names()]
-    if unknown:
-        raise InputError(f"--only: unknown part(s) {unknown}; expected some of {part_names()}")
-    root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".certify-regenerate-", dir=root))
-    summary: dict = {"parts": {}, "proofs": []}
-    try:
-        certificate_parts = [name for name in selected if name in PARTS]
-        for name in certificate_parts:
-            count = PARTS[name](staging / "certificates" / name, workers=workers,
-                                progress=Progress(f"certificates/{name}", show_progress))
-            summary["parts"][name] = count
-        for name in certificate_parts:
-            _replace_folder(staging / "certificates" / name, root / "certificates" / name)
-        if certificate_parts:
-            write_manifest(root / "certificates", provenance())
-        if PROOFS_PART in selected:
-            from certify.report.citation import write_citation_metadata
-            from certify.report.pages import write_proofs
 
-            written = write_proofs(staging / "proofs", root / "certificates")
-            _replace_folder(staging / "proofs", root / "proofs")
-            write_citation_metadata(root)  # CITATION.cff and .zenodo.json carry the set identifier
-            summary["proofs"] = [str(Path("proofs") / p.relative_to(staging / "proofs")) for p in written]
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return summary
+def install_parts(staging: Path, root: Path, names: Sequence[str]) -> None:
+    """Swap the built parts into ``root/certificates`` and rewrite its manifest."""
+    for name in names:
+        replace_folder(staging / "certificates" / name, root / "certificates" / name)
+    if names:
+        write_manifest(root / "certificates", provenance())

@@ -9,38 +9,31 @@ True
 
 from __future__ import annotations
 
-import json
 from fractions import Fraction
 from pathlib import Path
 
-from certify.builder.lemma11 import parse_rational, verify_document
+from certify.builder.verify import exact, verify_lemma11_document
 from certify.errors import InputError
+from certify.formats.strict_json import load_document
 from certify.lp.scenario import Scenario
 from certify.lp.value_function import ValueFunction
 
-__all__ = ["load_document", "load_lemma11", "load_value_functions", "value_function_of"]
+__all__ = ["DEFAULT_CERTIFICATES", "certificates_dir", "load_lemma11", "load_value_functions", "value_function_of"]
 
 
-def _reject_constant(name: str):
-    raise ValueError(f"non-finite number {name} is not allowed")
+DEFAULT_CERTIFICATES = "certificates"
+"""The one rule for where certificates are read: ``./certificates`` under the
+current folder (as ``certify audit``, ``check`` and ``export`` read it),
+unless a command is given ``--certificates DIR``."""
 
 
-def _no_duplicates(pairs):
-    keys = [k for k, _ in pairs]
-    if len(keys) != len(set(keys)):
-        raise ValueError(f"duplicate key(s) {sorted({k for k in keys if keys.count(k) > 1})}")
-    return dict(pairs)
+def certificates_dir(option=None) -> Path:
+    """The certificates folder: ``option`` when given, else ``./certificates``.
 
-
-def load_document(path: Path) -> dict:
-    """Parse one JSON file strictly (no floats, NaN or duplicate keys)."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        return json.loads(text, parse_float=lambda s: _reject_constant(s),
-                          parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise InputError(f"{path}: {error}") from None
+    >>> certificates_dir(), certificates_dir("elsewhere/certificates")
+    (PosixPath('certificates'), PosixPath('elsewhere/certificates'))
+    """
+    return Path(option) if option else Path(DEFAULT_CERTIFICATES)
 
 
 def load_lemma11(certificates_dir: Path) -> dict[str, dict]:
@@ -53,7 +46,7 @@ def load_lemma11(certificates_dir: Path) -> dict[str, dict]:
     for path in sorted(folder.glob("u*-x*.json")):
         document = load_document(path)
         try:
-            summary = verify_document(document)
+            summary = verify_lemma11_document(document)
         except InputError as error:
             raise InputError(f"{path}: {error}") from None
         documents[summary["target"]] = document
@@ -70,15 +63,15 @@ def value_function_of(document: dict) -> ValueFunction:
     scenario = Scenario(tuple(document["scenario"]["settings"]), tuple(document["scenario"]["outcomes"]))
     target = document["target"]["index"]
     function = document["value_function"]
-    breakpoints = tuple((parse_rational(p["bell_value"], "bell_value"), parse_rational(p["value"], "value"))
+    breakpoints = tuple((exact(p["bell_value"], "bell_value"), exact(p["value"], "value"))
                         for p in function["breakpoints"])
-    pieces = tuple((parse_rational(p["constant"], "constant"), parse_rational(p["slope"], "slope"))
+    pieces = tuple((exact(p["constant"], "constant"), exact(p["slope"], "slope"))
                    for p in function["pieces"])
     witnesses = []
     for point in function["breakpoints"]:
         box = [Fraction(0)] * scenario.num_probabilities
         for j, value in point["witness"]:
-            box[j] = parse_rational(value, "witness")
+            box[j] = exact(value, "witness")
         witnesses.append(tuple(box))
     return ValueFunction(target, breakpoints, pieces, tuple(witnesses))
 

@@ -1,10 +1,12 @@
-"""Command line: thin wrappers over library functions.
+"""``certify``: the entry point. Maps each subcommand to its module and errors to exit codes.
 
-Each subcommand lives in a ``certify.commands_*`` module exposing
+Each subcommand lives in one module of :mod:`certify.cli` exposing
 ``add_parser(subparsers)``; the parser's ``func`` default receives the parsed
-arguments and returns an exit code or raises a :class:`CertifyError`.
-``main`` maps exceptions to exit codes (0 ok, 1 claim not proven, 2 malformed
-input) and never prints a traceback for bad input.
+arguments and returns an exit code or raises a :class:`~certify.errors.CertifyError`.
+:func:`main` maps exceptions to exit codes (0 ok, 1 claim not proven,
+2 malformed input, 130 interrupted) and never prints a traceback for bad
+input. Only the module of the command being run is imported, so that
+``certify audit`` does not load the solvers.
 """
 
 from __future__ import annotations
@@ -13,24 +15,26 @@ import argparse
 import importlib
 import sys
 
-from certify.version import __version__
 from certify.errors import EXIT_MALFORMED, EXIT_NOT_PROVEN, CertifyError
+from certify.version import __version__
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "COMMAND_MODULES"]
 
 COMMAND_MODULES = {
-    "certify.cli.lemma11": ("regenerate", "optimum"),
-    "certify.cli.audit": ("audit", "check", "show", "export"),
+    "certify.cli.regenerate": ("regenerate",),
+    "certify.cli.optimum": ("optimum",),
+    "certify.cli.bounds": ("bounds",),
+    "certify.cli.audit": ("audit", "check", "show"),
+    "certify.cli.export": ("export",),
     "certify.cli.simulate": ("simulate",),
     "certify.cli.params": ("params",),
     "certify.cli.report": ("report", "cite"),
-    "certify.cli.bounds": ("bounds",),
 }
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The full parser, or (with ``command``) one holding only the module that
-    defines that command, so that `certify audit` does not import the solvers."""
+    defines that command."""
     parser = argparse.ArgumentParser(
         prog="certify",
         description=("Exact certificates for device-independent randomness amplification "

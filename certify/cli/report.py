@@ -1,26 +1,25 @@
-"""``certify report`` and ``certify cite``: thin wrappers over :mod:`certify.report.pages` and
-:mod:`certify.report.citation`.
+"""``certify report`` and ``certify cite``: the proof pages and the identifier of the set.
 
-* ``certify report`` rewrites ``proofs/`` from ``certificates/`` (the same
-  writers ``certify regenerate`` runs), through a staging folder that is
-  swapped in only when every page was written; ``--check`` writes nothing
-  and fails (exit 1) when the committed ``proofs/`` differ from what would
-  be written; ``--claim KEY`` recomputes one claim and prints its status.
-* ``certify cite`` prints the identifier of the committed set (``--json``:
-  with the manifest digests and the BibTeX entry); ``--write-metadata``
-  rewrites ``CITATION.cff`` and ``.zenodo.json``.
+* ``certify report`` rewrites ``proofs/`` from ``certificates/``
+  (:func:`certify.report.pipeline.rewrite_proofs`); ``--check`` writes nothing
+  and fails (exit 1) when the committed ``proofs/`` differ from what would be
+  written; ``--claim KEY`` recomputes one claim and prints its status.
+* ``certify cite`` prints the identifier of the committed set
+  (:func:`certify.report.citation.citation`; ``--json``: with the manifest
+  digests and the BibTeX entry); ``--write-metadata`` rewrites
+  ``CITATION.cff`` and ``.zenodo.json``.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
 from certify.errors import ClaimNotProven, InputError
+from certify.report.citation import citation, write_citation_metadata
+from certify.report.pipeline import claim_summaries, rewrite_proofs, stale_proofs
 
-__all__ = ["add_parser", "report", "check_proofs"]
+__all__ = ["add_parser"]
 
 
 def _root(args) -> Path:
@@ -30,60 +29,27 @@ def _root(args) -> Path:
     return root
 
 
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def check_proofs(root: Path) -> list[str]:
-    """Files under ``root/proofs`` that differ from a fresh ``write_proofs`` (empty list: up to date)."""
-    from certify.report.pages import write_proofs
-
-    staging = Path(tempfile.mkdtemp(prefix=".certify-report-", dir=root))
-    try:
-        write_proofs(staging / "proofs", root / "certificates")
-        fresh, committed = _tree(staging / "proofs"), _tree(root / "proofs") if (root / "proofs").is_dir() else {}
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return sorted(name for name in set(fresh) | set(committed) if fresh.get(name) != committed.get(name))
-
-
-def report(root: Path) -> list[str]:
-    """Rewrite ``root/proofs`` atomically (staging folder, then a swap); returns the files."""
-    from certify.builder.regenerate import _replace_folder
-    from certify.report.pages import write_proofs
-
-    staging = Path(tempfile.mkdtemp(prefix=".certify-report-", dir=root))
-    try:
-        written = write_proofs(staging / "proofs", root / "certificates")
-        names = [p.relative_to(staging / "proofs").as_posix() for p in written]
-        _replace_folder(staging / "proofs", root / "proofs")
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return names
+def _run_claims(root: Path, keys, as_json: bool) -> int:
+    claims = claim_summaries(root, keys)
+    if as_json:
+        print(json.dumps([{k: c[k] for k in ("claim", "status", "reason", "parts", "proved")} for c in claims],
+                         indent=2, ensure_ascii=False))
+    else:
+        for c in claims:
+            print(f"{c['title']}: {c['status']} ({c['reason']})")
+            print(f"  proved: {c['proved'].splitlines()[0]}")
+    unproven = [f"{c['claim']} ({c['status']})" for c in claims if c["status"] in ("refuted", "not yet checked")]
+    if unproven:
+        raise ClaimNotProven(f"not proven: {', '.join(unproven)}")
+    return 0
 
 
 def _run_report(args) -> int:
     root = _root(args)
     if args.claim:
-        from certify.report.context import ReportContext
-        from certify.report.pages import collect_claims
-
-        claims = collect_claims(ReportContext(root / "certificates", root / "proofs"), args.claim)
-        if args.json:
-            print(json.dumps([{"claim": c.key, "status": c.status, "reason": c.status_reason,
-                               "parts": [list(p) for p in c.parts], "proved": c.proved_statement}
-                              for c in claims], indent=2, ensure_ascii=False))
-        else:
-            for c in claims:
-                print(f"{c.title}: {c.status} ({c.status_reason})")
-                print(f"  proved: {c.proved_statement.splitlines()[0]}")
-        unproven = [f"{c.key} ({c.status})" for c in claims if c.status in ("refuted", "not yet checked")]
-        if unproven:
-            raise ClaimNotProven(f"not proven: {', '.join(unproven)}")
-        return 0
+        return _run_claims(root, args.claim, args.json)
     if args.check:
-        stale = check_proofs(root)
+        stale = stale_proofs(root)
         if args.json:
             print(json.dumps({"up_to_date": not stale, "stale": stale}, indent=2))
         if stale:
@@ -91,7 +57,7 @@ def _run_report(args) -> int:
         if not args.json:
             print("proofs/ is up to date")
         return 0
-    names = report(root)
+    names = rewrite_proofs(root)
     if args.json:
         print(json.dumps({"written": names}, indent=2))
     else:
@@ -100,8 +66,6 @@ def _run_report(args) -> int:
 
 
 def _run_cite(args) -> int:
-    from certify.report.citation import citation, write_citation_metadata
-
     root = _root(args)
     result = citation(root / "certificates", root / "proofs")
     if args.write_metadata:

@@ -46,8 +46,8 @@ from certify.lp.expression import BellExpression, paper_bell_expression
 from certify.errors import InputError
 from certify.lp.scenario import Scenario
 
-__all__ = ["chsh_expression", "mermin_expression", "magic_square_expression", "paper_family_expression",
-           "LIBRARY", "FAMILIES", "builtin_expression", "builtin_names", "resolve_expression"]
+__all__ = ["chsh_expression", "mermin_expression", "magic_square_expression", "paper_family_expression", "family_names",
+           "LIBRARY", "FAMILIES", "builtin_expression", "builtin_names", "resolve_expression", "as_expression"]
 
 
 def _game(name: str, scenario: Scenario, loses) -> BellExpression:
@@ -120,7 +120,19 @@ FAMILIES: dict[str, Callable[[], BellExpression]] = {
 
 
 def builtin_names() -> list[str]:
+    """Every built-in name: the library, then the families."""
     return list(LIBRARY) + list(FAMILIES)
+
+
+def family_names() -> list[str]:
+    """Family members with stored certificates (``certificates/families/``, N >= 3),
+    the paper's construction first, each family by increasing N.
+
+    >>> family_names()[:3], family_names()[-1]
+    (['paper-n3', 'paper-n4', 'paper-n5'], 'mermin-n7')
+    """
+    names = [name for name in FAMILIES if int(name.rsplit("-n", 1)[1]) >= 3]
+    return sorted(names, key=lambda name: (name.split("-n")[0] != "paper", int(name.rsplit("-n", 1)[1])))
 
 
 def builtin_expression(name: str) -> BellExpression:
@@ -150,3 +162,8 @@ def resolve_expression(name_or_file: str) -> BellExpression:
         return load_expression_file(path)
     raise InputError(f"--expression: {name_or_file!r} is neither a built-in "
                      f"({', '.join(builtin_names())}) nor a readable file")
+
+
+def as_expression(value) -> BellExpression:
+    """``value`` itself when it is a :class:`BellExpression`, else :func:`resolve_expression` of it."""
+    return value if isinstance(value, BellExpression) else resolve_expression(value)

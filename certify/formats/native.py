@@ -56,7 +56,6 @@ True
 
 from __future__ import annotations
 
-import json
 from fractions import Fraction
 from math import prod
 from pathlib import Path
@@ -64,10 +63,10 @@ from pathlib import Path
 import numpy as np
 
 from certify.lp.expression import BellExpression
-from certify.builder.lemma11 import parse_rational
 from certify.errors import InputError
-from certify.builder.jsonio import rational
+from certify.formats.strict_json import load_document
 from certify.lp.scenario import Scenario
+from certify.numbers import format_exact, parse_exact
 
 __all__ = ["FORMAT", "VERSION", "SIGNALING", "COLLINS_GISIN", "CORRELATORS", "REPRESENTATIONS",
            "parse_expression", "load_expression_file", "expression_document", "to_representation",
@@ -278,7 +277,7 @@ def parse_expression(document, where: str = "$") -> BellExpression:
     _require(len(values) == expected,
              f"{where}.coefficients: expected {expected} coefficients for {representation!r} "
              f"in scenario settings={list(scenario.settings)} outcomes={list(scenario.outcomes)}, got {len(values)}")
-    coefficients = [parse_rational(v, f"{where}.coefficients[{k}]") for k, v in enumerate(values)]
+    coefficients = [parse_exact(v, f"{where}.coefficients[{k}]", canonical=True) for k, v in enumerate(values)]
     expression = from_representation(name, scenario, direction, representation, coefficients)
     _require(bool(expression.coefficients), f"{where}.coefficients: the expression is identically zero")
     return expression
@@ -286,8 +285,6 @@ def parse_expression(document, where: str = "$") -> BellExpression:
 
 def load_expression_file(path) -> BellExpression:
     """Read and parse an expression file strictly (no floats, NaN, duplicate keys)."""
-    from certify.builder.store import load_document
-
     path = Path(path)
     document = load_document(path)
     try:
@@ -301,9 +298,4 @@ def expression_document(expression: BellExpression, representation: str = SIGNAL
     return {"format": FORMAT, "version": VERSION, "name": expression.name,
             "scenario": expression.scenario.to_json(), "direction": expression.direction,
             "representation": representation,
-            "coefficients": [rational(v) for v in to_representation(expression, representation)]}
-
-
-def dump_expression(expression: BellExpression, representation: str = SIGNALING) -> str:
-    """Canonical JSON text of :func:`expression_document`."""
-    return json.dumps(expression_document(expression, representation), indent=1) + "\n"
+            "coefficients": [format_exact(v) for v in to_representation(expression, representation)]}

@@ -30,7 +30,7 @@ from typing import Mapping
 
 from certify.lp.scenario import Scenario
 
-__all__ = ["BellExpression", "paper_bell_expression", "PAPER_U0", "PAPER_U1"]
+__all__ = ["BellExpression", "paper_bell_expression", "penalty_form", "PAPER_U0", "PAPER_U1"]
 
 PAPER_U0 = ("0001", "0010", "0100", "1000")
 PAPER_U1 = ("0111", "1011", "1101", "1110")
@@ -95,3 +95,21 @@ def paper_bell_expression() -> BellExpression:
             if (setting in u0 and parity == 0) or (setting in u1 and parity == 1):
                 coefficients[scenario.index(setting, outcome)] = Fraction(1)
     return BellExpression("paper", scenario, coefficients, "minimise")
+
+
+def penalty_form(expression: BellExpression) -> tuple[int, BellExpression]:
+    """``(sign, C)`` with ``C = sign * B`` to be minimised (``sign = 1`` for a
+    minimise expression, ``-1`` for a maximise one).
+
+    The *penalty value* of a box is ``C.P - offset`` with ``offset = min C.P``
+    over no-signalling boxes: >= 0 on the no-signalling polytope and 0 exactly
+    at its optimum. For the paper's expression ``sign = 1`` and the offset is 0,
+    so the penalty value is the plain Bell sum B.P of eq. (6).
+
+    >>> sign, c = penalty_form(paper_bell_expression())
+    >>> sign, c.direction, c.coefficient_at("0001|0000")
+    (1, 'minimise', Fraction(1, 1))
+    """
+    sign = 1 if expression.direction == "minimise" else -1
+    coefficients = {j: sign * v for j, v in expression.coefficients.items()}
+    return sign, BellExpression(expression.name, expression.scenario, coefficients, "minimise")

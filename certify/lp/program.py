@@ -35,6 +35,7 @@ from certify.lp.linear_algebra import dense_matrix, to_fmpq, to_fraction
 from certify.lp.exact import StandardFormLP, lexicographic_minimum, maximise
 from certify.lp.float_solve import propose_basis
 from certify.lp.no_signalling import NoSignallingSystem
+from certify.lp.symmetry import apply
 
 __all__ = ["NoSignallingLP", "Inequality", "SolvedPoint"]
 
@@ -220,6 +221,50 @@ class NoSignallingLP:
             raise ArithmeticError(f"certificate bound {bound} differs from {constant}")
         multipliers = tuple((self.rows_used[k], v) for k, v in enumerate(y) if v)
         return Inequality(target, Fraction(constant), Fraction(slope), multipliers)
+
+    # -- images under a symmetry of the expression -----------------------------------
+    def slack(self, inequality: Inequality) -> list[Fraction]:
+        """``A^T y - c`` of an inequality's multipliers y (c its objective): >= 0 when valid."""
+        combination = [Fraction(0)] * self.size
+        for r, y in inequality.multipliers:
+            for j, a in self.system.rows[r]:
+                combination[j] += a * y
+        objective = self.objective(inequality.target, inequality.slope)
+        return [c - o for c, o in zip(combination, objective)]
+
+    def row_images(self, g: Sequence[int]) -> list[tuple[int, int]] | None:
+        """For each row r, ``(r', sign)`` with ``g . row_r = sign * row_r'``, or None
+        when some row does not map to a signed row (then multipliers are rebuilt)."""
+        index = self.row_index_by_entries
+        images = []
+        for row in self.system.rows:
+            key = frozenset((g[j], a) for j, a in row)
+            image = index.get(key)
+            if image is not None:
+                images.append((image, 1))
+                continue
+            image = index.get(frozenset((j, -a) for j, a in key))
+            if image is None:
+                return None
+            images.append((image, -1))
+        return images
+
+    def image_of_inequality(self, inequality: Inequality, g: Sequence[int],
+                            row_images: list[tuple[int, int]] | None) -> Inequality:
+        """The inequality for target ``g[t]`` obtained by relabeling with ``g`` (a
+        symmetry of the expression; ``row_images`` is :meth:`row_images` of ``g``).
+
+        Multipliers are carried along the induced signed permutation of the rows
+        when there is one (normalisation rows map to normalisation rows, so the
+        bound is unchanged); otherwise they are recomputed exactly from the
+        permuted slack vector.
+        """
+        target = g[inequality.target]
+        if row_images is None:
+            slack = apply(g, self.slack(inequality))
+            return self.certificate_from_slack(target, inequality.slope, inequality.constant, slack)
+        multipliers = sorted((row_images[r][0], row_images[r][1] * y) for r, y in inequality.multipliers)
+        return Inequality(target, inequality.constant, inequality.slope, tuple(multipliers))
 
     def canonical_box(self, target: int, bell_value: Fraction | None, value: Fraction,
                       slope: Fraction | None = None) -> tuple[Fraction, ...]:

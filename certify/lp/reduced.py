@@ -41,7 +41,7 @@ from certify.lp.float_solve import propose_basis
 from certify.lp.no_signalling import NoSignallingSystem
 from certify.lp.symmetry import kernel_generators, relabeling_image
 
-__all__ = ["ReducedOptimum", "ReducedCertificate", "reduced_certificate", "reduced_value_at_optimum",
+__all__ = ["orbit_labels", "ReducedOptimum", "ReducedCertificate", "reduced_certificate", "reduced_value_at_optimum",
            "reduced_ns_optimum", "parity_family_targets", "parity_family_moves", "reduced_max_output_at_optimum"]
 
 
@@ -116,7 +116,7 @@ def _stabiliser_generators(expression: BellExpression, target: int | None) -> li
     return generators
 
 
-def _orbit_labels(size: int, images) -> np.ndarray:
+def orbit_labels(size: int, images) -> np.ndarray:
     """Orbit label (smallest member) of every index under the group the images generate."""
     labels = np.arange(size, dtype=np.int64)
     changed = True
@@ -170,9 +170,9 @@ def reduced_certificate(expression: BellExpression, target: int | None, offset: 
     scenario = expression.scenario
     size = scenario.num_probabilities
     generators = _stabiliser_generators(expression, target)
-    labels = _orbit_labels(size, [image for image, _ in generators])
-    orbit_labels = sorted(set(labels.tolist()))
-    orbit_ids = {label: k for k, label in enumerate(orbit_labels)}
+    labels = orbit_labels(size, [image for image, _ in generators])
+    label_list = sorted(set(labels.tolist()))
+    orbit_ids = {label: k for k, label in enumerate(label_list)}
     column = np.array([orbit_ids[label] for label in labels.tolist()], dtype=np.int64)
     count = len(orbit_ids)
     system = system or NoSignallingSystem.build(scenario)
@@ -219,7 +219,7 @@ def reduced_certificate(expression: BellExpression, target: int | None, offset: 
     value = -bound if target is None else bound + slope * limit
     if value != (-result.value if target is None else result.value):
         raise ArithmeticError("the reduced certificate does not reproduce the LP value")
-    witness = {orbit_labels[k]: z for k, z in enumerate(result.primal[:count]) if z}
+    witness = {label_list[k]: z for k, z in enumerate(result.primal[:count]) if z}
     return ReducedCertificate(target, value, tuple(structure for _, structure in generators), labels,
                               multipliers, slope, bound, witness, count, len(rows))
 

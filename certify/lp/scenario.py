@@ -31,7 +31,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import product
 
-__all__ = ["Scenario"]
+from certify.errors import InputError
+
+__all__ = ["Scenario", "select_targets"]
 
 
 @dataclass(frozen=True)
@@ -150,3 +152,19 @@ class Scenario:
     def to_json(self) -> dict:
         return {"parties": self.num_parties, "settings": list(self.settings),
                 "outcomes": list(self.outcomes)}
+
+
+def select_targets(scenario: Scenario, setting: str | None, outcome: str | None) -> list[int]:
+    """The target indices of a setting and an outcome (both or neither; all pairs when neither).
+
+    >>> select_targets(Scenario.binary(4), "0001", "1000")
+    [24]
+    """
+    if (setting is None) != (outcome is None):
+        raise InputError("--setting and --outcome must be given together")
+    if setting is None:
+        return list(range(scenario.num_probabilities))
+    try:
+        return [scenario.index(scenario.parse_setting(setting), scenario.parse_outcome(outcome))]
+    except ValueError as error:
+        raise InputError(f"--setting/--outcome: {error}") from None

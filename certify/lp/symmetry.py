@@ -22,6 +22,7 @@ As a permutation ``g`` of canonical indices, ``(g.P)[g[j]] = P[j]``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import permutations, product
 
@@ -171,6 +172,109 @@ def _coefficient_codes(expression: BellExpression) -> tuple[dict, np.ndarray]:
     return cached
 
 
+@dataclass(frozen=True)
+class _SearchSpace:
+    """What the backtracking search of :func:`search_symmetries` precomputes once per expression."""
+
+    scenario: object
+    width: int
+    codes: np.ndarray
+    blocks: np.ndarray
+    signature: list
+    setting_weights: list
+    outcome_weights: list
+    outcome_digits: list
+    settings: np.ndarray
+    candidates: dict
+    slots: list
+    checks: list
+    slot_level: dict
+    all_settings: np.ndarray
+    setting_digits: list
+    all_outcomes: list
+
+
+def _search_space(expression: BellExpression) -> _SearchSpace:
+    scenario = expression.scenario
+    n = scenario.num_parties
+    width = scenario.num_outcome_tuples
+    distinct, codes = _coefficient_codes(expression)
+    blocks = codes.reshape(scenario.num_setting_tuples, width)
+    settings = np.array(scenario.setting_tuples, dtype=np.int64)  # (S, n)
+    outcome_digits = [np.array([x[i] for x in scenario.outcome_tuples], dtype=np.int64) for i in range(n)]
+    # Slot order and, per level, the blocks that become checkable.
+    slots, checks, seen = [], [], set()
+    for s, setting in enumerate(scenario.setting_tuples):
+        for i, u in enumerate(setting):
+            if (i, u) not in seen:
+                seen.add((i, u))
+                slots.append((i, u))
+                checks.append([])
+        checks[len(slots) - 1].append(s)
+    return _SearchSpace(
+        scenario=scenario, width=width, codes=codes, blocks=blocks,
+        signature=[tuple(np.bincount(block, minlength=len(distinct))) for block in blocks],
+        setting_weights=[int(np.prod(scenario.settings[i + 1:], dtype=np.int64)) for i in range(n)],
+        outcome_weights=[int(np.prod(scenario.outcomes[i + 1:], dtype=np.int64)) for i in range(n)],
+        outcome_digits=outcome_digits, settings=settings,
+        candidates={i: [np.array(c, dtype=np.int64) for c in _slot_candidates(scenario.outcomes[i])]
+                    for i in range(n)},
+        slots=slots, checks=checks, slot_level={slot: k for k, slot in enumerate(slots)},
+        all_settings=np.repeat(np.arange(scenario.num_setting_tuples, dtype=np.int64), width),
+        setting_digits=[np.repeat(settings[:, i], width) for i in range(n)],
+        all_outcomes=[np.tile(outcome_digits[i], scenario.num_setting_tuples) for i in range(n)])
+
+
+def _outcome_relabelings(space: _SearchSpace, party_perm, relabel, new_settings: np.ndarray, fixed_pair,
+                         allowed, with_structure: bool):
+    """Backtracking over the outcome relabelings of each (party, setting) slot, for one
+    party permutation and setting relabeling (``new_settings``: the image of each
+    setting tuple); ``fixed_pair`` is ``(setting, outcome)`` of a fixed target or None."""
+    scenario, width, n = space.scenario, space.width, space.scenario.num_parties
+    slot_level, outcome_digits, outcome_weights = space.slot_level, space.outcome_digits, space.outcome_weights
+    chosen: list[np.ndarray | None] = [None] * len(space.slots)
+
+    def block_ok(s: int) -> bool:
+        image = np.zeros(width, dtype=np.int64)
+        for i, u in enumerate(scenario.setting_tuples[s]):
+            image += chosen[slot_level[(i, u)]][outcome_digits[i]] * outcome_weights[party_perm[i]]
+        return bool(np.array_equal(space.blocks[new_settings[s]][image], space.blocks[s]))
+
+    def complete():
+        image = new_settings[space.all_settings] * width
+        for i in range(n):
+            table = np.stack([chosen[slot_level[(i, u)]] for u in range(scenario.settings[i])])
+            image = image + table[space.setting_digits[i], space.all_outcomes[i]] * outcome_weights[party_perm[i]]
+        if not np.array_equal(space.codes[image], space.codes):
+            return None
+        if not with_structure:
+            return image
+        structure = {"parties": list(party_perm), "settings": [list(r) for r in relabel],
+                     "outcomes": [[[int(v) for v in chosen[slot_level[(i, u)]]]
+                                   for u in range(scenario.settings[i])] for i in range(n)]}
+        return image, structure
+
+    def extend(level: int):
+        if level == len(space.slots):
+            found = complete()
+            if found is not None:
+                yield found
+            return
+        party, own_setting = space.slots[level]
+        for position, candidate in enumerate(space.candidates[party]):
+            if allowed is not None and not allowed(level, position):
+                continue
+            if (fixed_pair is not None and own_setting == fixed_pair[0][party]
+                    and candidate[fixed_pair[1][party]] != fixed_pair[1][party_perm[party]]):
+                continue
+            chosen[level] = candidate
+            if all(block_ok(s) for s in space.checks[level]):
+                yield from extend(level + 1)
+        chosen[level] = None
+
+    yield from extend(0)
+
+
 def search_symmetries(expression: BellExpression, party_perms=None, setting_relabels=None,
                       fixed: int | None = None, allowed=None, with_structure: bool = False):
     """Yield relabelings (numpy index permutations) that map B to itself.
@@ -193,89 +297,23 @@ def search_symmetries(expression: BellExpression, party_perms=None, setting_rela
     when every candidate set is complete); every element yielded is checked
     on all coefficients.
     """
-    scenario = expression.scenario
-    n = scenario.num_parties
-    width = scenario.num_outcome_tuples
-    distinct, codes = _coefficient_codes(expression)
-    blocks = codes.reshape(scenario.num_setting_tuples, width)
-    signature = [tuple(np.bincount(block, minlength=len(distinct))) for block in blocks]
-    setting_weights = [int(np.prod(scenario.settings[i + 1:], dtype=np.int64)) for i in range(n)]
-    outcome_weights = [int(np.prod(scenario.outcomes[i + 1:], dtype=np.int64)) for i in range(n)]
-    outcome_digits = [np.array([x[i] for x in scenario.outcome_tuples], dtype=np.int64) for i in range(n)]
-    settings = np.array(scenario.setting_tuples, dtype=np.int64)  # (S, n)
-    candidates = {i: [np.array(c, dtype=np.int64) for c in _slot_candidates(scenario.outcomes[i])]
-                  for i in range(n)}
-    # Slot order and, per level, the blocks that become checkable.
-    slots, checks, seen = [], [], set()
-    for s, setting in enumerate(scenario.setting_tuples):
-        for i, u in enumerate(setting):
-            if (i, u) not in seen:
-                seen.add((i, u))
-                slots.append((i, u))
-                checks.append([])
-        checks[len(slots) - 1].append(s)
-    slot_level = {slot: k for k, slot in enumerate(slots)}
-    all_settings = np.repeat(np.arange(scenario.num_setting_tuples, dtype=np.int64), width)
-    setting_digits = [np.repeat(settings[:, i], width) for i in range(n)]
-    all_outcomes = [np.tile(outcome_digits[i], scenario.num_setting_tuples) for i in range(n)]
+    space = _search_space(expression)
+    scenario = space.scenario
     if party_perms is None:
         party_perms = _party_permutations(scenario)
     if setting_relabels is None:
         setting_relabels = list(product(*(list(permutations(range(m))) for m in scenario.settings)))
-    fixed_setting = fixed_outcome = None
-    if fixed is not None:
-        fixed_setting, fixed_outcome = scenario.pair(fixed)
-        fixed_block = fixed // width
+    fixed_pair = None if fixed is None else scenario.pair(fixed)
     for party_perm in party_perms:
         for relabel in setting_relabels:
-            new_settings = sum(np.array(relabel[i])[settings[:, i]] * setting_weights[party_perm[i]]
-                               for i in range(n))
-            if any(signature[s] != signature[t] for s, t in enumerate(new_settings.tolist())):
+            new_settings = sum(np.array(relabel[i])[space.settings[:, i]] * space.setting_weights[party_perm[i]]
+                               for i in range(scenario.num_parties))
+            if any(space.signature[s] != space.signature[t] for s, t in enumerate(new_settings.tolist())):
                 continue
-            if fixed is not None and int(new_settings[fixed_block]) != fixed_block:
+            if fixed is not None and int(new_settings[fixed // space.width]) != fixed // space.width:
                 continue
-            chosen: list[np.ndarray | None] = [None] * len(slots)
-
-            def block_ok(s: int) -> bool:
-                setting = scenario.setting_tuples[s]
-                image = np.zeros(width, dtype=np.int64)
-                for i, u in enumerate(setting):
-                    image += chosen[slot_level[(i, u)]][outcome_digits[i]] * outcome_weights[party_perm[i]]
-                return bool(np.array_equal(blocks[new_settings[s]][image], blocks[s]))
-
-            def extend(level: int):
-                if level == len(slots):
-                    image = new_settings[all_settings] * width
-                    for i in range(n):
-                        table = np.stack([chosen[slot_level[(i, u)]] for u in range(scenario.settings[i])])
-                        image = image + table[setting_digits[i], all_outcomes[i]] * outcome_weights[party_perm[i]]
-                    if np.array_equal(codes[image], codes):
-                        if with_structure:
-                            structure = {"parties": list(party_perm), "settings": [list(r) for r in relabel],
-                                         "outcomes": [[[int(v) for v in chosen[slot_level[(i, u)]]]
-                                                       for u in range(scenario.settings[i])] for i in range(n)]}
-                            yield image, structure
-                        else:
-                            yield image
-                    return
-                party, own_setting = slots[level]
-                for position, candidate in enumerate(candidates[party]):
-                    if allowed is not None and not allowed(level, position):
-                        continue
-                    if (fixed is not None and own_setting == fixed_setting[party]
-                            and candidate[fixed_outcome[party]] != fixed_outcome[party_perm[party]]):
-                        continue
-                    chosen[level] = candidate
-                    if all(block_ok(s) for s in checks[level]):
-                        yield from extend(level + 1)
-                chosen[level] = None
-
-            yield from extend(0)
-
-
-def slot_count(expression: BellExpression) -> int:
-    """Number of (party, setting) slots of the search."""
-    return sum(expression.scenario.settings)
+            yield from _outcome_relabelings(space, party_perm, relabel, new_settings, fixed_pair, allowed,
+                                            with_structure)
 
 
 def kernel_generators(expression: BellExpression, party_perm, relabel, fixed: int | None = None,

@@ -27,9 +27,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from certify.lp.program import NoSignallingLP, SolvedPoint
+from certify.lp.program import Inequality, NoSignallingLP, SolvedPoint
+from certify.lp.symmetry import apply
 
-__all__ = ["ValueFunction", "compute_value_function", "upper_envelope"]
+__all__ = ["ValueFunction", "compute_value_function", "certified_value_function", "upper_envelope"]
 
 
 @dataclass(frozen=True)
@@ -71,10 +72,16 @@ class ValueFunction:
                      for p, q in zip(self.witnesses[i], self.witnesses[i + 1]))
 
 
+    def image(self, g) -> "ValueFunction":
+        """The same function for the target ``g[t]``, witnesses relabeled by the symmetry ``g``."""
+        return ValueFunction(g[self.target], self.breakpoints, self.pieces,
+                             tuple(tuple(apply(g, w)) for w in self.witnesses))
+
+
 def compute_value_function(lp: NoSignallingLP, target: int) -> ValueFunction:
     """Exact value function for one target index (see the module docstring).
 
-    Witnesses are left empty here; :mod:`certify.builder.pairs` attaches the
+    Witnesses are left empty here; :func:`certified_value_function` attaches the
     canonical ones.
     """
     v_max, saturation = lp.saturation(target)
@@ -165,3 +172,12 @@ def upper_envelope(functions) -> tuple[tuple[Fraction, Fraction], ...]:
     while len(kept) > 1 and kept[-1][1] == kept[-2][1]:
         kept.pop()
     return tuple(kept)
+
+
+def certified_value_function(lp: NoSignallingLP, target: int) -> tuple[ValueFunction, tuple[Inequality, ...]]:
+    """The value function with its canonical witness boxes (one per breakpoint) and
+    the canonical dual certificate of each piece: everything a stored document needs."""
+    function = compute_value_function(lp, target)
+    witnesses = tuple(lp.canonical_box(target, d, v) for d, v in function.breakpoints)
+    function = ValueFunction(target, function.breakpoints, function.pieces, witnesses)
+    return function, tuple(lp.canonical_certificate(target, s, a) for a, s in function.pieces)

@@ -73,7 +73,8 @@ from typing import Callable, Mapping
 from mpmath import iv, mp
 
 from certify.errors import InputError
-from certify.params.lemma10 import HALF, check_epsilon, check_protocol_delta, parse_rational
+from certify.numbers import parse_exact
+from certify.params.lemma10 import HALF, check_epsilon, check_protocol_delta
 
 __all__ = [
     "UnionBoundTwoSourceExtractor", "GammaModel", "paper_gamma_model", "certified_gamma_model",
@@ -526,7 +527,7 @@ def smallest_rounds(evaluate: Callable[[int], dict], target, *, start: int = 16,
     delta_Az, eps_Az, gamma and the extractor error all decrease); the result
     is checked at n (holds) and n - 1 (fails) and both are reported.
     """
-    target_value = parse_rational(target, "target error")
+    target_value = parse_exact(target, "target error")
     if target_value <= 0:
         raise InputError(f"target error: expected > 0, got {target_value}")
     target_iv = _iv(target_value)
@@ -586,7 +587,7 @@ def theorem27_chain(epsilon, protocol_delta, rounds: int, log2_blocks, output_bi
     de_finetti_sq = _de_finetti_squared(n, log2_blocks, eps)
     de_finetti = iv.sqrt(de_finetti_sq)
     xi_ok = _upper(2 * de_finetti) <= _lower(eta ** 2)
-    extractor_term = iv.mpf(2) ** _iv(parse_rational(rao_error_log2, "rao_error_log2")) \
+    extractor_term = iv.mpf(2) ** _iv(parse_exact(rao_error_log2, "rao_error_log2")) \
         if rao_error_log2 is not None else iv.mpf(0)
     accepted = extractor_term + 5 * de_finetti / eta ** 4 + 2 * eta + 4 * iv.sqrt(eta)
     small = 2 * eta
@@ -614,7 +615,7 @@ def theorem27_smallest(epsilon, protocol_delta, target, output_bits: int = 1,
     by bisection; L: smallest integer with the whole bound (and
     ``xi = eta^2 >= 2 eps_deF``) met at that n, by bisection on L.
     """
-    target_value = parse_rational(target, "target error")
+    target_value = parse_exact(target, "target error")
     eps = check_epsilon(epsilon)
 
     def without_de_finetti(n: int) -> dict:

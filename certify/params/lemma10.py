@@ -38,63 +38,24 @@ Fraction(32, 125)
 
 from __future__ import annotations
 
-import re
 from fractions import Fraction
 from typing import Mapping
 
 from certify.errors import InputError
+from certify.numbers import parse_exact
+from certify.simulation.source import check_epsilon
 
 __all__ = [
-    "parse_rational", "check_epsilon", "check_protocol_delta", "sv_weight_bounds",
+    "check_epsilon", "check_protocol_delta", "sv_weight_bounds",
     "bell_sum_bound", "paper_output_bound", "certified_output_bound",
     "prove_lemma10_chain", "HALF",
 ]
 
 HALF = Fraction(1, 2)
 
-_RATIONAL_PATTERN = re.compile(r"^-?[0-9]+(/[0-9]+)?$")
-_DECIMAL_PATTERN = re.compile(r"^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$")
-
-
-def parse_rational(text, name: str) -> Fraction:
-    """Parse an exact rational from ``"p/q"``, an integer or a decimal such as ``"1e-6"``.
-
-    Decimals are converted exactly (``"0.1"`` is 1/10). Floats and anything
-    else are refused with an :class:`InputError` naming ``name``.
-
-    >>> parse_rational("1/10", "--epsilon"), parse_rational("1e-6", "--target-error")
-    (Fraction(1, 10), Fraction(1, 1000000))
-    """
-    if isinstance(text, Fraction):
-        return text
-    if isinstance(text, int) and not isinstance(text, bool):
-        return Fraction(text)
-    if not isinstance(text, str):
-        raise InputError(f"{name}: expected an exact rational such as '1/10' or '0.001', "
-                         f"got {text!r} of type {type(text).__name__}")
-    stripped = text
-    if _RATIONAL_PATTERN.match(stripped):
-        numerator, _, denominator = stripped.partition("/")
-        if denominator and int(denominator) == 0:
-            raise InputError(f"{name}: denominator is zero in {text!r}")
-        return Fraction(int(numerator), int(denominator) if denominator else 1)
-    if _DECIMAL_PATTERN.match(stripped):
-        return Fraction(stripped)
-    raise InputError(f"{name}: expected an exact rational such as '1/10', '3' or '0.001', "
-                     f"got {text!r}")
-
-
-def check_epsilon(epsilon, name: str = "epsilon") -> Fraction:
-    """Validate the SV bias: a rational with 0 <= eps < 1/2 (eq. (1))."""
-    value = parse_rational(epsilon, name)
-    if not 0 <= value < HALF:
-        raise InputError(f"{name}: the SV bias must satisfy 0 <= eps < 1/2, got {value}")
-    return value
-
-
 def check_protocol_delta(protocol_delta, name: str = "delta") -> Fraction:
     """Validate the protocol threshold δ on L_n: a rational >= 0."""
-    value = parse_rational(protocol_delta, name)
+    value = parse_exact(protocol_delta, name)
     if value < 0:
         raise InputError(f"{name}: the protocol threshold must be >= 0, got {value}")
     return value

@@ -52,7 +52,8 @@ from fractions import Fraction
 from functools import lru_cache
 
 from certify.errors import ClaimNotProven, InputError
-from certify.params.lemma10 import HALF, check_epsilon, check_protocol_delta, parse_rational
+from certify.numbers import parse_exact
+from certify.params.lemma10 import HALF, check_epsilon, check_protocol_delta
 from certify.lp.scenario import Scenario
 
 __all__ = [
@@ -129,7 +130,7 @@ def honest_round_mean(epsilon, model: str, noise) -> Fraction:
     import sympy
 
     eps = check_epsilon(epsilon)
-    value = parse_rational(noise, f"{model} noise")
+    value = parse_exact(noise, f"{model} noise")
     upper = 1 if model == "white_noise" else Fraction(1, 2)
     if not 0 <= value <= upper:
         raise InputError(f"{model} noise: expected a value in [0, {upper}], got {value}")
@@ -278,7 +279,7 @@ def pass_probability(epsilon, protocol_delta, rounds: int, model: str, noise) ->
     if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
         raise InputError(f"rounds n: expected a positive integer, got {rounds!r}")
     mean = honest_round_mean(eps, model, noise)
-    result = {"rounds": rounds, "model": model, "noise": str(parse_rational(noise, "noise")),
+    result = {"rounds": rounds, "model": model, "noise": str(parse_exact(noise, "noise")),
               "worst_case_round_mean": str(mean), "protocol_delta": str(delta)}
     iv.prec = 96
     limit = math.floor(rounds * delta)

@@ -116,12 +116,12 @@ def _record(name: str, statement: str, inputs: dict, method: str, holds: bool,
             "result": "proved" if holds else "not proved", "details": details, "audit": audit}
 
 
-def build_proof_records(value_functions=None) -> dict[str, dict]:
-    """All proof records, keyed by relative path (``params/<name>.json``)."""
+def _paper_records() -> dict[str, dict]:
+    """Records of the paper's own statements: Lemma 10's chain, the regions of (111)/(180),
+    delta_max and the noise tolerance at the audited epsilons."""
     from certify.params.lemma10 import prove_lemma10_chain
     from certify.params.noise import noise_tolerance
-    from certify.params.theorems import (certified_delta_max, paper_delta_max, prove_certified_region,
-                                    prove_paper_region)
+    from certify.params.theorems import paper_delta_max, prove_paper_region
 
     records: dict[str, dict] = {}
     chain = prove_lemma10_chain()
@@ -169,47 +169,62 @@ def build_proof_records(value_functions=None) -> dict[str, dict]:
               "values": [eps_text, str(white)], "expected": str(delta_max)}],
             "the bit-flip supremum is irrational and the box penalties come from sympy: "
             "not independently audited")
+    return records
+
+
+def _certified_records(value_functions) -> dict[str, dict]:
+    """Records that rest on the certified Lemma-11 value functions."""
+    from certify.lp.value_function import upper_envelope
+    from certify.params.theorems import certified_delta_max, prove_certified_region
+
+    records: dict[str, dict] = {}
+    envelope = [[str(b), str(v)] for b, v in upper_envelope(value_functions.values())]
+    records["params/lemma10-certified.json"] = _record(
+        "lemma10-certified",
+        ("for all eps in [0, 1/2), delta >= 0 and every no-signalling box with B^SV <= delta: "
+         "P(x*|u*) <= E(delta/(1/2-eps)^4), E the upper envelope of the certified value "
+         "functions (breakpoints in inputs; linear between, constant after the last)"),
+        {"envelope_breakpoints": envelope},
+        "eqs. (39)-(40) as in lemma10-chain, then the certified v_{u*x*} are non-decreasing "
+        "and bounded by their envelope (exact envelope of the checked value functions)",
+        True, {"envelope_breakpoints": envelope}, None,
+        "rests on the certificates (audited by 'certify audit' of certificates/) and on "
+        "lemma10-chain; no separate algebra")
+    certified = prove_certified_region(value_functions)
+    records["params/theorem20-region-certified.json"] = _record(
+        "theorem20-region-certified", certified["statement"],
+        {"epsilon": "[0, 1/2)", "protocol_delta": ">= 0", "b_star": certified["b_star"],
+         "pairs_attaining_b_star": certified["pairs_attaining_b_star"]},
+        "value functions loaded after the builder's exact check; saturation point read "
+        "from the pieces; difference of squares", certified["holds"],
+        {"steps": certified["steps"], "closed_form": certified.get("closed_form")},
+        _region_algebra_steps(Fraction(certified["b_star"]))[1:] if certified["b_star"] else [],
+        "that every value function is non-decreasing and reaches 1 first at its saturation "
+        "point rests on the certificates (audited by 'certify audit' of certificates/), "
+        "not on this record")
+    for eps_text in AUDIT_EPSILONS:
+        eps = Fraction(eps_text)
+        limit = certified_delta_max(eps, value_functions)
+        if limit is None:
+            continue
+        b_star = Fraction(certified["b_star"])
+        records[f"params/delta-max-certified-eps-{eps_text.replace('/', '_')}.json"] = _record(
+            f"delta-max-certified-eps-{eps_text}",
+            f"delta_max_certified({eps_text}) = (1/2 - eps)^8 b*^2/2 = {limit}",
+            {"epsilon": eps_text, "b_star": str(b_star)}, "exact rational arithmetic", True,
+            {"delta_max_certified": str(limit)},
+            [{"kind": "polynomial-evaluation", "claim": "s^8 b^2 / 2",
+              "variables": ["s", "b"], "polynomial": [[[8, 2], "1/2"]],
+              "values": [str(Fraction(1, 2) - eps), str(b_star)], "expected": str(limit)}],
+            None)
+    return records
+
+
+def build_proof_records(value_functions=None) -> dict[str, dict]:
+    """All proof records, keyed by relative path (``params/<name>.json``)."""
+    records = _paper_records()
     if value_functions is not None:
-        from certify.lp.value_function import upper_envelope
-        envelope = [[str(b), str(v)] for b, v in upper_envelope(value_functions.values())]
-        records["params/lemma10-certified.json"] = _record(
-            "lemma10-certified",
-            ("for all eps in [0, 1/2), delta >= 0 and every no-signalling box with B^SV <= delta: "
-             "P(x*|u*) <= E(delta/(1/2-eps)^4), E the upper envelope of the certified value "
-             "functions (breakpoints in inputs; linear between, constant after the last)"),
-            {"envelope_breakpoints": envelope},
-            "eqs. (39)-(40) as in lemma10-chain, then the certified v_{u*x*} are non-decreasing "
-            "and bounded by their envelope (exact envelope of the checked value functions)",
-            True, {"envelope_breakpoints": envelope}, None,
-            "rests on the certificates (audited by 'certify audit' of certificates/) and on "
-            "lemma10-chain; no separate algebra")
-        certified = prove_certified_region(value_functions)
-        records["params/theorem20-region-certified.json"] = _record(
-            "theorem20-region-certified", certified["statement"],
-            {"epsilon": "[0, 1/2)", "protocol_delta": ">= 0", "b_star": certified["b_star"],
-             "pairs_attaining_b_star": certified["pairs_attaining_b_star"]},
-            "value functions loaded after the builder's exact check; saturation point read "
-            "from the pieces; difference of squares", certified["holds"],
-            {"steps": certified["steps"], "closed_form": certified.get("closed_form")},
-            _region_algebra_steps(Fraction(certified["b_star"]))[1:] if certified["b_star"] else [],
-            "that every value function is non-decreasing and reaches 1 first at its saturation "
-            "point rests on the certificates (audited by 'certify audit' of certificates/), "
-            "not on this record")
-        for eps_text in AUDIT_EPSILONS:
-            eps = Fraction(eps_text)
-            limit = certified_delta_max(eps, value_functions)
-            if limit is None:
-                continue
-            b_star = Fraction(certified["b_star"])
-            records[f"params/delta-max-certified-eps-{eps_text.replace('/', '_')}.json"] = _record(
-                f"delta-max-certified-eps-{eps_text}",
-                f"delta_max_certified({eps_text}) = (1/2 - eps)^8 b*^2/2 = {limit}",
-                {"epsilon": eps_text, "b_star": str(b_star)}, "exact rational arithmetic", True,
-                {"delta_max_certified": str(limit)},
-                [{"kind": "polynomial-evaluation", "claim": "s^8 b^2 / 2",
-                  "variables": ["s", "b"], "polynomial": [[[8, 2], "1/2"]],
-                  "values": [str(Fraction(1, 2) - eps), str(b_star)], "expected": str(limit)}],
-                None)
+        records.update(_certified_records(value_functions))
     return records
 
 

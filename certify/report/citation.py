@@ -52,10 +52,10 @@ CITATION_FILES = ("citation.bib", "citation.md")
 TITLE = "certify: exact certificates for device-independent randomness amplification with four devices"
 AUTHOR = "certify contributors"
 PAPER = {
-    # As the project brief names it; the PDF extraction in /work/shared/paper.txt has no title page.
+    # The arXiv text the project follows (its equation numbers are the ones cited).
     "authors": [("Brandão", "F. G. S. L."), ("Ramanathan", "R."), ("Grudka", "A."), ("Horodecki", None)],
     "title": "Randomness amplification with a finite number of devices",
-    "notes": "et al.; four no-signalling devices; author list abbreviated as in the project brief",
+    "notes": "et al.; four no-signalling devices",
 }
 
 

@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from certify.lp.expression import BellExpression, paper_bell_expression
-from certify.builder.lemma11 import PAPER_CONSTANT, PAPER_SLOPE
+from certify.builder.verify import PAPER_CONSTANT, PAPER_SLOPE
 from certify.builder.store import load_lemma11, value_function_of
 from certify.errors import ClaimNotProven
 from certify.lp.no_signalling import NoSignallingSystem

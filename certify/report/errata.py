@@ -45,11 +45,10 @@ class Erratum:
             raise ValueError(f"erratum kind {self.kind!r}: expected one of {KINDS}")
 
 
-def errata(context: ReportContext) -> list[Erratum]:
-    """All entries, in the order of the paper."""
+def _model_entries(context: ReportContext) -> list[Erratum]:
+    """Section II B: the quantum box and the settings of eq. (7)."""
     from certify.simulation import quantum_box
     from certify.report.claims import local_bound_of_paper_expression, local_strategy_count
-    from certify.builder.lemma11 import PAPER_CONSTANT, PAPER_SLOPE
 
     settings = context.penalised_settings
     entries = []
@@ -72,6 +71,14 @@ def errata(context: ReportContext) -> list[Erratum]:
         "(B·P/|U| ≤ δ/|U| is B·P ≤ δ) and in eq. (40) (B_U is compared with B^SV/|U|). The lemma's "
         f"conclusion holds for all {context.expression.scenario.num_setting_tuples} settings u*, including the "
         f"{context.expression.scenario.num_setting_tuples - len(settings)} that do not occur in B."))
+    return entries
+
+
+def _lemma_entries(context: ReportContext) -> list[Erratum]:
+    """Lemmas 10 and 11: the bound, its proof's dual and the two deltas."""
+    from certify.builder.verify import PAPER_CONSTANT, PAPER_SLOPE
+
+    entries = []
     kinds = context.kinds
     described = "; ".join(
         f"{len(kind.members)} pairs ({context.kind_description(kind)}) like "
@@ -110,6 +117,12 @@ def errata(context: ReportContext) -> list[Erratum]:
         "Reading of eq. (38) in the text extraction",
         "P(x*|u*) ≤ (1/3)(1 + 2δ/(1/2 − ε)^4): the (1/2 − ε)^4 is the denominator of 2δ, as (40) and "
         "Lemma 11 require."))
+    return entries
+
+
+def _theorem_entries(context: ReportContext) -> list[Erratum]:
+    """Theorems 20 and 27: the parameter condition, n0 and the finite-size readings."""
+    entries = []
     parameters = optional_module("certify.params.theorems")
     finite_size = optional_module("certify.params.finite_size")
     if parameters is not None:
@@ -152,6 +165,11 @@ def errata(context: ReportContext) -> list[Erratum]:
             "≤ 2√(δ1/q(ACC)) (eq. (186)) on which (187) fails, added as 4√η; Rao's extractor [21] has "
             "no explicit constants, so its error is a named input. See `certify/params/finite_size.py`."))
     return entries
+
+
+def errata(context: ReportContext) -> list[Erratum]:
+    """All entries, in the order of the paper."""
+    return _model_entries(context) + _lemma_entries(context) + _theorem_entries(context)
 
 
 def errata_page(context: ReportContext) -> str:

@@ -1,4 +1,4 @@
-"""``proofs/families.md``: the N-party families of issue 7 (local bound,
+"""``proofs/families.md``: the N-party families (local bound,
 no-signalling optimum, largest output probability at the optimum), exact."""
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ def family_rows(certificates_dir: Path) -> list[dict]:
     (:func:`certify.builder.families.verify_family_document`): local bound,
     no-signalling optimum, Bell inequality or not, v(0) of every representative
     pair and their maximum."""
-    from certify.builder.store import load_document
+    from certify.formats.strict_json import load_document
     from certify.errors import ClaimNotProven, InputError
     from certify.formats.library import builtin_expression
-    from certify.builder.families import verify_family_document
-    from certify.builder.regenerate import family_names
+    from certify.builder.verify import verify_family_document
+    from certify.formats.library import family_names
 
     rows = []
     for name in family_names():
@@ -46,7 +46,7 @@ def family_rows(certificates_dir: Path) -> list[dict]:
 
 
 def write_families_report(context: ReportContext) -> list[Path]:
-    """``proofs/families.md``: the N-party tables (issue 7)."""
+    """``proofs/families.md``: the N-party tables."""
     proofs_dir = context.proofs_dir
     rows = family_rows(context.certificates_dir)
     lines = [

@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from certify.builder.lemma11 import PAPER_CONSTANT, PAPER_SLOPE, parse_rational
+from certify.builder.verify import PAPER_CONSTANT, PAPER_SLOPE, exact
 from certify.errors import ClaimNotProven
 from certify.report.claim import (ClaimReport, fraction_tex, line_tex, line_text,
                                   markdown_cell, relative_link)
@@ -83,7 +83,7 @@ def _certificate_of(document: dict, which: str) -> tuple[Fraction, dict]:
     if not match:
         raise ValueError(f"which: expected 'paper_claim' or 'piece<i>', got {which!r}")
     piece = document["value_function"]["pieces"][int(match.group(1))]
-    return parse_rational(piece["slope"], "slope"), piece["certificate"]
+    return exact(piece["slope"], "slope"), piece["certificate"]
 
 
 def inequality_proof(context: ReportContext, pair: str, which: str) -> InequalityProof:
@@ -105,7 +105,7 @@ def inequality_proof(context: ReportContext, pair: str, which: str) -> Inequalit
     scenario = context.expression.scenario
     target = scenario.index_of_key(pair)
     bell = context.expression.dense()
-    multipliers = {int(r): parse_rational(v, "multiplier") for r, v in certificate["multipliers"]}
+    multipliers = {int(r): exact(v, "multiplier") for r, v in certificate["multipliers"]}
     rows_through: dict[int, list[tuple[int, int, Fraction]]] = {j: [] for j in range(scenario.num_probabilities)}
     for r, y in multipliers.items():
         for j, a in system.rows[r]:
@@ -122,7 +122,7 @@ def inequality_proof(context: ReportContext, pair: str, which: str) -> Inequalit
             slacks.append((j, slack))
         columns.append((j, tuple(rows_through[j]), target_term, bell_term, slack))
     bound = sum((y for r, y in multipliers.items() if r < system.num_normalisation_rows), Fraction(0))
-    if bound != parse_rational(certificate["bound"], "bound"):
+    if bound != exact(certificate["bound"], "bound"):
         raise ClaimNotProven(f"{pair} {which}: multipliers give {bound}, the file says {certificate['bound']}")
     named = tuple((r, system.names[r], y) for r, y in sorted(multipliers.items()))
     return InequalityProof(pair, which, slope, bound, named, tuple(slacks), tuple(columns))

@@ -125,7 +125,7 @@ def index_page(claims: list[ClaimReport]) -> str:
     lines += [
         "",
         "* [Errata and clarifications](errata.md)",
-        "* [Other Bell expressions and the N-party families](families.md) (issue 7: local bound, no-signalling optimum, largest output probability)",
+        "* [Other Bell expressions and the N-party families](families.md) (local bound, no-signalling optimum, largest output probability)",
         "* LaTeX: [claims table (booktabs)](latex/claims-table.tex), "
         "[standalone proofs](latex/certify-proofs.tex)",
         "* [How to cite this set](citation.md) (`certify cite`)",

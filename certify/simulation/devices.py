@@ -30,7 +30,6 @@ Fraction(2, 1)
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -42,13 +41,14 @@ import numpy as np
 
 from certify.lp.expression import paper_bell_expression
 from certify.errors import ClaimNotProven, InputError
+from certify.numbers import parse_exact
 from certify.lp.no_signalling import NoSignallingSystem
 from certify.lp.scenario import Scenario
 from certify.simulation.source import GuideTable
 
 __all__ = ["BoxDevice", "honest_quantum_device", "adversarial_device", "local_deterministic_device",
            "all_local_strategies", "best_local_strategy", "local_box", "load_checked_value_function",
-           "load_value_function_bounds", "BELL_TABLE", "sv_weighted_value", "default_certificates_dir"]
+           "load_value_function_bounds", "BELL_TABLE", "sv_weighted_value"]
 
 SCENARIO = Scenario.binary(4)
 BELL_TABLE = np.zeros(256, dtype=np.uint8)
@@ -96,17 +96,6 @@ class BoxDevice:
         return {"name": self.name, "bell_sum": str(self.bell_sum), **self.description}
 
 
-def _exact_fraction(value, option: str) -> Fraction:
-    try:
-        if isinstance(value, float):
-            raise ValueError
-        result = Fraction(value)
-    except (ValueError, ZeroDivisionError, TypeError):
-        raise InputError(f"{option}: expected an exact number such as 9999/10000 or 0.9999, "
-                         f"got {value!r}") from None
-    return result
-
-
 def honest_quantum_device(visibility=1, flip_probability=0) -> BoxDevice:
     """The quantum box of eq. (8) with white noise (visibility V) and output flips (probability p).
 
@@ -117,8 +106,8 @@ def honest_quantum_device(visibility=1, flip_probability=0) -> BoxDevice:
     """
     from certify.simulation.quantum_box import quantum_box_fractions
 
-    v = _exact_fraction(visibility, "--visibility")
-    p = _exact_fraction(flip_probability, "--flip-probability")
+    v = parse_exact(visibility, "--visibility")
+    p = parse_exact(flip_probability, "--flip-probability")
     if not 0 <= v <= 1:
         raise InputError(f"--visibility: expected 0 <= V <= 1, got {v}")
     if not 0 <= p <= 1:
@@ -188,18 +177,19 @@ def _valid_digits(text) -> bool:
 def load_checked_value_function(certificates_dir, setting: str, outcome: str):
     """The value function of one certificate file, after the builder's exact check.
 
-    Uses :func:`certify.builder.store.load_document`,
-    :func:`certify.builder.lemma11.verify_document` (raises InputError /
+    Uses :func:`certify.formats.strict_json.load_document`,
+    :func:`certify.builder.verify.verify_lemma11_document` (raises InputError /
     ClaimNotProven naming the file) and
     :func:`certify.builder.store.value_function_of`.
     """
-    from certify.builder.lemma11 import verify_document
-    from certify.builder.store import load_document, value_function_of
+    from certify.builder.verify import verify_lemma11_document
+    from certify.builder.store import value_function_of
+    from certify.formats.strict_json import load_document
 
     path = _certificate_path(certificates_dir, setting, outcome)
     document = load_document(path)
     try:
-        verify_document(document)
+        verify_lemma11_document(document)
     except InputError as error:
         raise InputError(f"{path}: {error}") from None
     except ClaimNotProven as error:
@@ -237,7 +227,7 @@ def adversarial_device(certificates_dir, setting: str, outcome: str, bell_value=
             the exact convex combination of the neighbouring breakpoint
             witnesses (``ValueFunction.witness_at``).
     """
-    b = Fraction(0) if bell_value is None else _exact_fraction(bell_value, "--bell-value")
+    b = Fraction(0) if bell_value is None else parse_exact(bell_value, "--bell-value")
     if b < 0:
         raise InputError(f"--bell-value: expected b >= 0, got {b}")
     function, path = load_checked_value_function(certificates_dir, setting, outcome)
@@ -251,8 +241,3 @@ def adversarial_device(certificates_dir, setting: str, outcome: str, bell_value=
         raise ClaimNotProven(f"{path}: witness does not attain P({outcome}|{setting}) = {value} "
                              f"with B.P <= {b} (got {device.box[target_index]}, B.P = {device.bell_sum})")
     return device
-
-
-def default_certificates_dir() -> Path:
-    """``$CERTIFY_CERTIFICATES`` or ``./certificates``."""
-    return Path(os.environ.get("CERTIFY_CERTIFICATES", "certificates"))

@@ -31,8 +31,8 @@ and, since cp <= 2^{-H_min}, for min-entropies k1, k2:
 
     TV <= 2^{(n + m - k1 - k2)/2 - 1}.
 
-:func:`squared_distance_bound_holds` states the bound in exact rationals
-(squared, so no roots are needed).
+``tests/test_extractor.py`` checks the bound in exact rationals (squared,
+so no roots are needed), exhaustively over flat sources on small fields.
 
 In the simulator the extractor is applied block by block: blocks of l = 32
 bytes (256 bits) of each source give one output byte (GF(2^8), modulus
@@ -43,21 +43,17 @@ string (that is what the paper's extractors and proofs are for).
 >>> field = BinaryField(8)
 >>> field.multiply(0x57, 0x83)
 193
->>> extract_blocks(bytes([1, 2, 3, 4]), bytes([1, 1, 1, 1]), 2).hex()
-'0307'
+>>> BlockExtractor(2).extract(np.array([1, 2, 3, 4], dtype=np.uint8), np.ones(4, dtype=np.uint8)).tolist()
+[3, 7]
 """
 
 from __future__ import annotations
 
-from fractions import Fraction
 from functools import lru_cache
-from typing import Sequence
 
 import numpy as np
 
-__all__ = ["BinaryField", "IRREDUCIBLE_POLYNOMIALS", "inner_product", "extract_blocks",
-           "BlockExtractor", "statistical_distance", "collision_probability",
-           "squared_distance_bound_holds", "DEFAULT_BLOCK_BYTES"]
+__all__ = ["BinaryField", "IRREDUCIBLE_POLYNOMIALS", "BlockExtractor", "DEFAULT_BLOCK_BYTES"]
 
 IRREDUCIBLE_POLYNOMIALS = {1: 0b11, 2: 0b111, 3: 0b1011, 4: 0b10011, 5: 0b100101,
                            6: 0b1000011, 7: 0b10000011, 8: 0b100011011}
@@ -108,31 +104,6 @@ def _field(degree: int) -> BinaryField:
     return BinaryField(degree)
 
 
-def inner_product(x: Sequence[int], y: Sequence[int], field: BinaryField) -> int:
-    """sum_j x_j y_j in ``field`` (the extractor on one block).
-
-    >>> inner_product([1, 1], [1, 1], BinaryField(1))
-    0
-    """
-    if len(x) != len(y):
-        raise ValueError(f"sources must have equal length, got {len(x)} and {len(y)}")
-    result = 0
-    for a, b in zip(x, y):
-        result ^= int(field.table[a, b])
-    return result
-
-
-def extract_blocks(x: bytes | np.ndarray, y: bytes | np.ndarray,
-                   block_bytes: int = DEFAULT_BLOCK_BYTES) -> bytes:
-    """Block-wise GF(2^8) inner product: one output byte per block of ``block_bytes`` bytes.
-
-    A trailing partial block is dropped. Vectorised (numpy).
-    """
-    x_array = np.frombuffer(bytes(x), dtype=np.uint8) if not isinstance(x, np.ndarray) else x
-    y_array = np.frombuffer(bytes(y), dtype=np.uint8) if not isinstance(y, np.ndarray) else y
-    return BlockExtractor(block_bytes).extract(x_array, y_array).tobytes()
-
-
 class BlockExtractor:
     """Vectorised block-wise inner product over GF(2^8)."""
 
@@ -171,23 +142,3 @@ class BlockExtractor:
                                         "extractor) for Protocol I and Rao's three-source "
                                         "extractor (Lemma 5 (ii)) for Protocol II"),
         }
-
-
-def statistical_distance(distribution: Sequence[Fraction]) -> Fraction:
-    """Exact TV distance (1/2) sum |P(z) - 1/|Z|| of a distribution from uniform."""
-    size = len(distribution)
-    return sum((abs(Fraction(p) - Fraction(1, size)) for p in distribution), Fraction(0)) / 2
-
-
-def collision_probability(distribution: Sequence[Fraction]) -> Fraction:
-    return sum((Fraction(p) ** 2 for p in distribution), Fraction(0))
-
-
-def squared_distance_bound_holds(distance: Fraction, input_bits: int, output_bits: int,
-                                 collision_x: Fraction, collision_y: Fraction) -> bool:
-    """Exact check of (2 TV)^2 <= (2^m - 1) 2^n cp(X) cp(Y) (the bound in the module docstring).
-
-    >>> squared_distance_bound_holds(Fraction(1, 8), 2, 1, Fraction(1, 4), Fraction(1, 4))
-    True
-    """
-    return (2 * distance) ** 2 <= ((1 << output_bits) - 1) * (1 << input_bits) * collision_x * collision_y

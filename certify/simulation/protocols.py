@@ -77,7 +77,7 @@ from certify.simulation.devices import BELL_TABLE, BoxDevice
 from certify.errors import InputError
 from certify.simulation.extractor import BlockExtractor
 from certify.lp.scenario import Scenario
-from certify.simulation.source import SVSource
+from certify.simulation.source import HALF, SVSource, check_epsilon
 
 __all__ = ["default_protocol_threshold", "DEFAULT_THRESHOLD_RULE", "ProtocolResult",
            "run_protocol_one", "run_protocol_two", "crosscheck", "check_output_bounds",
@@ -93,15 +93,14 @@ DEFAULT_THRESHOLD_RULE = ("delta = (1/2 - epsilon)^8 / 4: half the supremum of T
 
 
 def default_protocol_threshold(epsilon) -> Fraction:
-    """Default protocol threshold delta on L_n: half the supremum of Theorem 20's
-    region (:func:`certify.params.theorems.paper_delta_max`, eq. (111)).
+    """Default protocol threshold delta on L_n: ``(1/2 - epsilon)^8 / 4``, half the
+    supremum ``(1/2 - epsilon)^8 / 2`` of Theorem 20's admissible region (eq. (111);
+    :func:`certify.params.theorems.paper_delta_max`, with which a test compares it).
 
     >>> default_protocol_threshold(Fraction(1, 10))
     Fraction(64, 390625)
     """
-    from certify.params.theorems import paper_delta_max
-
-    return paper_delta_max(epsilon) / 2
+    return (HALF - check_epsilon(epsilon)) ** 8 / 4
 
 
 @dataclass

@@ -52,29 +52,25 @@ import numpy as np
 
 from certify.lp.expression import PAPER_U0, PAPER_U1
 from certify.errors import ClaimNotProven, InputError
+from certify.numbers import parse_exact
 
 __all__ = ["SVSource", "IIDSource", "TargetingSource", "AdaptiveSource", "GuideTable",
-           "parse_epsilon", "make_source", "UNTESTED_SETTINGS"]
+           "check_epsilon", "make_source", "UNTESTED_SETTINGS"]
 
 HALF = Fraction(1, 2)
 UNTESTED_SETTINGS = tuple(s for s in (format(k, "04b") for k in range(16))
                           if s not in PAPER_U0 + PAPER_U1)
 
 
-def parse_epsilon(text) -> Fraction:
-    """Parse an exact SV parameter 0 <= eps < 1/2 from a string such as "1/10" or "0.1".
+def check_epsilon(epsilon, name: str = "--epsilon") -> Fraction:
+    """The SV bias, exact, with 0 <= eps < 1/2 (eq. (1)), read by :func:`certify.numbers.parse_exact`.
 
-    >>> parse_epsilon("1/10")
-    Fraction(1, 10)
+    >>> check_epsilon("1/10"), check_epsilon("0.1")
+    (Fraction(1, 10), Fraction(1, 10))
     """
-    try:
-        value = Fraction(text) if not isinstance(text, float) else None
-    except (ValueError, ZeroDivisionError):
-        value = None
-    if value is None:
-        raise InputError(f"--epsilon: expected an exact rational such as 1/10, got {text!r}")
+    value = parse_exact(epsilon, name)
     if not 0 <= value < HALF:
-        raise InputError(f"--epsilon: expected 0 <= epsilon < 1/2, got {value}")
+        raise InputError(f"{name}: the SV bias must satisfy 0 <= epsilon < 1/2, got {value}")
     return value
 
 
