@@ -354,6 +354,35 @@ def kernel_generators(expression: BellExpression, party_perm, relabel, fixed: in
     return generators
 
 
+def _merging_symmetries(expression: BellExpression, size: int, with_structure: bool):
+    """Orbits under the symmetries of :func:`search_symmetries` (union-find), keeping
+    only the elements that merge orbits: ``(orbits, [(image, structure or None)])``
+    with orbits as representative (smallest index) -> sorted members."""
+    parent = list(range(size))
+
+    def find(j: int) -> int:
+        while parent[j] != j:
+            parent[j] = parent[parent[j]]
+            j = parent[j]
+        return j
+
+    kept = []
+    for item in search_symmetries(expression, with_structure=with_structure):
+        g, structure = item if with_structure else (item, None)
+        merged = False
+        for j, k in enumerate(g.tolist()):
+            a, b = find(j), find(k)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+                merged = True
+        if merged:
+            kept.append((g.tolist(), structure))
+    members: dict[int, list[int]] = {}
+    for j in range(size):
+        members.setdefault(find(j), []).append(j)
+    return {min(m): sorted(m) for m in members.values()}, kept
+
+
 def orbit_transversal(expression: BellExpression, size: int | None = None):
     """Orbits of the probability indices under the symmetries found by
     :func:`search_symmetries`, and for every index k an element mapping its
@@ -371,28 +400,8 @@ def orbit_transversal(expression: BellExpression, size: int | None = None):
     [8, 8]
     """
     size = size or expression.scenario.num_probabilities
-    parent = list(range(size))
-
-    def find(j: int) -> int:
-        while parent[j] != j:
-            parent[j] = parent[parent[j]]
-            j = parent[j]
-        return j
-
-    generators = []
-    for g in search_symmetries(expression):
-        merged = False
-        for j, k in enumerate(g.tolist()):
-            a, b = find(j), find(k)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-                merged = True
-        if merged:
-            generators.append(tuple(g.tolist()))
-    members: dict[int, list[int]] = {}
-    for j in range(size):
-        members.setdefault(find(j), []).append(j)
-    found = {min(m): sorted(m) for m in members.values()}
+    found, kept = _merging_symmetries(expression, size, with_structure=False)
+    generators = [tuple(image) for image, _ in kept]
     identity = tuple(range(size))
     transversal: dict[int, tuple[int, ...]] = {}
     for rep in found:
@@ -484,30 +493,9 @@ def orbit_words(expression: BellExpression):
     >>> sorted(found), words[0], len(words)
     ([0, 1], [], 16)
     """
-    size = expression.scenario.num_probabilities
-    parent = list(range(size))
-
-    def find(j: int) -> int:
-        while parent[j] != j:
-            parent[j] = parent[parent[j]]
-            j = parent[j]
-        return j
-
-    generators, images = [], []
-    for g, structure in search_symmetries(expression, with_structure=True):
-        merged = False
-        for j, k in enumerate(g.tolist()):
-            a, b = find(j), find(k)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-                merged = True
-        if merged:
-            generators.append(structure)
-            images.append(g.tolist())
-    members: dict[int, list[int]] = {}
-    for j in range(size):
-        members.setdefault(find(j), []).append(j)
-    found = {min(m): sorted(m) for m in members.values()}
+    found, kept = _merging_symmetries(expression, expression.scenario.num_probabilities, with_structure=True)
+    generators = [structure for _, structure in kept]
+    images = [image for image, _ in kept]
     words: dict[int, list[int]] = {}
     for rep in found:
         words[rep] = []

@@ -519,6 +519,25 @@ def theorem20_optimised(epsilon, protocol_delta, rounds: int, output_bits: int =
     return result
 
 
+def _first_holding(holds: Callable[[int], bool], start: int, limit: int) -> int | None:
+    """Smallest n >= ``start // 2 + 1`` (or >= 1 when n = ``start`` holds at once) with
+    ``holds(n)``, for a predicate that stays true once true: doubling from ``start``,
+    then bisection; None when it fails up to ``limit``."""
+    high = start
+    while not holds(high):
+        high *= 2
+        if high > limit:
+            return None
+    low = high // 2 if high > start else 0
+    while high - low > 1:
+        middle = (low + high) // 2
+        if holds(middle):
+            high = middle
+        else:
+            low = middle
+    return high
+
+
 def smallest_rounds(evaluate: Callable[[int], dict], target, *, start: int = 16,
                     limit_log2: int = 90) -> dict:
     """Smallest n with ``evaluate(n)["bound_upper"] <= target``, by doubling then bisection.
@@ -536,18 +555,9 @@ def smallest_rounds(evaluate: Callable[[int], dict], target, *, start: int = 16,
         upper = evaluate(n)["bound_upper"]
         return upper is not None and upper <= _lower(target_iv)
 
-    high = start
-    while not holds(high):
-        high *= 2
-        if high > 2 ** limit_log2:
-            return {"found": False, "reason": f"bound not met for any n <= 2^{limit_log2}"}
-    low = high // 2 if high > start else 0
-    while high - low > 1:
-        middle = (low + high) // 2
-        if holds(middle):
-            high = middle
-        else:
-            low = middle
+    high = _first_holding(holds, start, 2 ** limit_log2)
+    if high is None:
+        return {"found": False, "reason": f"bound not met for any n <= 2^{limit_log2}"}
     return {"found": True, "rounds": high, "log2_rounds": math.log2(high),
             "holds_at_rounds": True, "holds_at_rounds_minus_one": holds(high - 1) if high > 1 else False,
             "details": evaluate(high)}
@@ -632,18 +642,9 @@ def theorem27_smallest(epsilon, protocol_delta, target, output_bits: int = 1,
         chain = theorem27_chain(eps, protocol_delta, n, level, output_bits, gamma_model, rao_error_log2)
         return chain["bound_upper"] is not None and chain["bound_upper"] <= _lower(_iv(target_value))
 
-    high = 1
-    while not holds(high):
-        high *= 2
-        if high > 10 ** 30:
-            return {"found": False, "rounds": n, "reason": "no N = 2^L with L <= 10^30"}
-    low = high // 2 if high > 1 else 0
-    while high - low > 1:
-        middle = (low + high) // 2
-        if holds(middle):
-            high = middle
-        else:
-            low = middle
+    high = _first_holding(holds, 1, 10 ** 30)
+    if high is None:
+        return {"found": False, "rounds": n, "reason": "no N = 2^L with L <= 10^30"}
     return {"found": True, "rounds": n, "log2_blocks": high,
             "paper_choice_log2_blocks_equals_n": n,
             "paper_choice_sufficient": holds(n) if n >= 1 else False,
