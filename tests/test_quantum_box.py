@@ -124,3 +124,15 @@ def test_sv_weighted_value_with_explicit_distribution():
     uniform = {"".join(map(str, u)): Fraction(1, 16) for u in SCENARIO.setting_tuples}
     box = white_noise_box(Fraction(1, 2))
     assert sv_weighted_bell_value(box, setting_distribution=uniform) == bell_sum(box) / 16
+
+
+@pytest.mark.parametrize("setting", ["0000", "0101", "1111", "0111"])
+def test_fast_box_equals_the_literal_born_rule(setting):
+    # The box is computed in rationals; the literal route projects on the measurement vectors with radicals.
+    from certify.simulation.quantum_box import born_rule_probability
+
+    scenario = Scenario.binary(4)
+    u = scenario.parse_setting(setting)
+    box = quantum_box_probabilities()
+    for x in scenario.outcome_tuples:
+        assert born_rule_probability(u, x) == box[scenario.index(u, x)]

@@ -19,6 +19,7 @@ import platform
 import queue
 import shutil
 import tempfile
+import time
 from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from certify.builder import parallel
 from certify.builder.jsonio import dumps, write_atomic, write_manifest
 from certify.builder.lemma11 import file_name
+from certify.builder.store import remember_verified
 from certify.formats.library import builtin_expression, family_names
 from certify.lp.expression import paper_bell_expression
 from certify.progress import Progress
@@ -118,6 +120,7 @@ def build_lemma11(folder: Path, workers: int = 2, progress: Callable[[int, int],
     def write(target: int, text: str) -> None:
         nonlocal done
         write_atomic(folder / file_name(expression.scenario, target), text)
+        remember_verified(text)  # checked exactly by PairCertifier.document before it was serialised
         done += 1
         if progress is not None:
             progress(done, len(targets))
@@ -132,7 +135,31 @@ def build_lemma11(folder: Path, workers: int = 2, progress: Callable[[int, int],
                 write(*_document_text(target))
     finally:
         _WORKER = None
+    _SOLVED_LEMMA11.clear()
+    _SOLVED_LEMMA11.update(certifier.solved)
     return len(targets)
+
+
+_SOLVED_LEMMA11: dict = {}
+"""Lemma-11 representatives solved by :func:`build_lemma11` in this process (target ->
+:class:`certify.builder.pairs.PairCertificates`): the ``paper`` expression's value
+functions are the same LPs, so :func:`build_expressions` takes them from here
+instead of solving them again."""
+
+
+def _reuse_lemma11(certifier) -> None:
+    """Seed the paper expression's certifier with the Lemma-11 solutions of this run
+    (same expression, same LPs, offset 0, same canonical rule; the documents are
+    still built and checked exactly from them)."""
+    from certify.builder.expressions import PairResult
+
+    if certifier.expression != paper_bell_expression() or certifier.offset != 0:
+        return
+    for representative in certifier.orbits:
+        solved = _SOLVED_LEMMA11.get(representative)
+        if solved is not None:
+            certifier.solved[representative] = PairResult(representative, solved.value_function,
+                                                          solved.piece_certificates)
 
 
 COMMITTED_EXPRESSIONS = ("chsh", "mermin3", "paper", "magic-square", "mermin5")
@@ -156,6 +183,7 @@ def build_expressions(folder: Path, workers: int = 2, progress: Callable[[int, i
     written = 0
     for name in names:
         certifier = ExpressionCertifier(builtin_expression(name))
+        _reuse_lemma11(certifier)
         orbit_only = name in ORBIT_ONLY_EXPRESSIONS
         if not orbit_only:
             certifier.solve_representatives()  # else each worker solves its representative
@@ -193,7 +221,9 @@ def build_families(folder: Path, workers: int = 2, progress: Callable[[int, int]
     folder.mkdir(parents=True, exist_ok=True)
     for done, name in enumerate(names, start=1):
         document = family_document(builtin_expression(name), workers=workers)
-        write_atomic(folder / f"{name}.json", dumps(document))
+        text = dumps(document)
+        write_atomic(folder / f"{name}.json", text)
+        remember_verified(text)  # family_document checks the document exactly before returning it
         if progress is not None:
             progress(done, len(names))
     return len(names)
@@ -213,12 +243,17 @@ def replace_folder(new: Path, old: Path) -> None:
         shutil.rmtree(trash)
 
 
-def build_parts(staging: Path, names: Sequence[str], workers: int = 2, show_progress: bool = True) -> dict[str, int]:
-    """Build the named parts into ``staging/certificates/<name>``; returns the file count of each."""
+def build_parts(staging: Path, names: Sequence[str], workers: int = 2, show_progress: bool = True,
+                seconds: dict[str, float] | None = None) -> dict[str, int]:
+    """Build the named parts into ``staging/certificates/<name>``; returns the file count of
+    each (and records the wall time of each in ``seconds`` when given)."""
     counts = {}
     for name in names:
+        start = time.monotonic()
         counts[name] = PARTS[name](staging / "certificates" / name, workers=workers,
                                    progress=Progress(f"certificates/{name}", show_progress))
+        if seconds is not None:
+            seconds[name] = time.monotonic() - start
     return counts
 
 

@@ -9,16 +9,17 @@ True
 
 from __future__ import annotations
 
+import hashlib
 from fractions import Fraction
 from pathlib import Path
 
 from certify.builder.verify import exact, verify_lemma11_document
-from certify.errors import InputError
-from certify.formats.strict_json import load_document
+from certify.errors import ClaimNotProven, InputError
+from certify.formats.strict_json import loads_document
 from certify.lp.scenario import Scenario
 from certify.lp.value_function import ValueFunction
 
-__all__ = ["DEFAULT_CERTIFICATES", "certificates_dir", "load_lemma11", "load_value_functions", "value_function_of"]
+__all__ = ["DEFAULT_CERTIFICATES", "certificates_dir", "remember_verified", "read_checked", "load_lemma11", "load_value_functions", "value_function_of"]
 
 
 DEFAULT_CERTIFICATES = "certificates"
@@ -36,6 +37,35 @@ def certificates_dir(option=None) -> Path:
     return Path(option) if option else Path(DEFAULT_CERTIFICATES)
 
 
+_VERIFIED: set[bytes] = set()
+"""SHA-256 digests of documents the builder checked exactly in this process, before writing them."""
+
+
+def remember_verified(text: str) -> None:
+    """Record that exactly these bytes passed the builder's exact check in this process
+    (so that a report built in the same run reads them without checking them again)."""
+    _VERIFIED.add(hashlib.sha256(text.encode("utf-8")).digest())
+
+
+def read_checked(path: Path, verify):
+    """``(document, summary)`` of a stored document, parsed strictly and checked by
+    ``verify(document)``; when the builder checked exactly these bytes earlier in this
+    process (:func:`remember_verified`), the check is not repeated and ``summary`` is None."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: {error}") from None
+    document = loads_document(text, path)
+    if hashlib.sha256(raw).digest() in _VERIFIED:
+        return document, None
+    try:
+        return document, verify(document)
+    except (InputError, ClaimNotProven) as error:
+        raise type(error)(f"{path}: {error}") from None
+
+
 def load_lemma11(certificates_dir: Path) -> dict[str, dict]:
     """All Lemma-11 documents under ``certificates_dir/lemma11``, keyed by pair,
     each checked exactly; raises if one is missing, malformed or unproven."""
@@ -44,12 +74,9 @@ def load_lemma11(certificates_dir: Path) -> dict[str, dict]:
         raise InputError(f"{folder}: no Lemma-11 certificates (run `certify regenerate`)")
     documents = {}
     for path in sorted(folder.glob("u*-x*.json")):
-        document = load_document(path)
-        try:
-            summary = verify_lemma11_document(document)
-        except InputError as error:
-            raise InputError(f"{path}: {error}") from None
-        documents[summary["target"]] = document
+        document, summary = read_checked(path, verify_lemma11_document)
+        key = summary["target"] if summary else f"{document['target']['setting']}|{document['target']['outcome']}"
+        documents[key] = document
     scenario = Scenario.binary(4)
     expected = {scenario.pair_key(j) for j in range(scenario.num_probabilities)}
     missing = sorted(expected - set(documents))

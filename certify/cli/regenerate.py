@@ -16,10 +16,13 @@ def _run(args) -> int:
     if args.json:
         print_json(summary)
         return 0
+    seconds = summary["seconds"]
     for name, count in summary["parts"].items():
-        print(f"certificates/{name}: {count} certificates written, each checked exactly")
+        print(f"certificates/{name}: {count} files written, each checked exactly ({seconds[name]:.1f} s)")
     if summary["proofs"]:
-        print(f"proofs: {len(summary['proofs'])} documents written under {root / 'proofs'}")
+        print(f"proofs: {len(summary['proofs'])} documents written under {root / 'proofs'} "
+              f"({seconds['proofs']:.1f} s)")
+    print(f"total: {sum(seconds.values()):.1f} s")
     return 0
 
 

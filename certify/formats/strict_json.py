@@ -23,7 +23,7 @@ from pathlib import Path
 
 from certify.errors import InputError
 
-__all__ = ["load_document"]
+__all__ = ["load_document", "loads_document"]
 
 
 def _reject_constant(name: str):
@@ -41,12 +41,20 @@ def _no_duplicates(pairs):
     return dict(pairs)
 
 
+def loads_document(text: str, where) -> dict:
+    """Parse JSON text strictly (no floats, NaN or duplicate keys); errors name ``where``."""
+    try:
+        return json.loads(text, parse_float=_reject_float, parse_constant=_reject_constant,
+                          object_pairs_hook=_no_duplicates)
+    except ValueError as error:
+        raise InputError(f"{where}: {error}") from None
+
+
 def load_document(path: Path) -> dict:
     """Parse one JSON file strictly (no floats, NaN or duplicate keys)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
-        return json.loads(text, parse_float=_reject_float, parse_constant=_reject_constant,
-                          object_pairs_hook=_no_duplicates)
-    except (OSError, UnicodeDecodeError, ValueError) as error:
+    except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"{path}: {error}") from None
+    return loads_document(text, path)

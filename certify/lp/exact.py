@@ -28,7 +28,6 @@ A float value is never returned.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Sequence
@@ -36,7 +35,7 @@ from typing import Sequence
 import flint
 
 from certify.errors import ClaimNotProven
-from certify.lp.linear_algebra import to_fmpq, to_fraction
+from certify.lp.linear_algebra import SparseLU, to_fmpq, to_fraction
 
 __all__ = ["StandardFormLP", "ExactOptimum", "ExactLPError", "maximise", "lexicographic_minimum"]
 
@@ -219,19 +218,16 @@ class _Simplex:
         return tuple(z)
 
 
-def _verify_proposed_basis(lp: StandardFormLP, proposed: Sequence[int]) -> ExactOptimum | None:
-    """The exact optimum at ``proposed`` if it is an optimal basis, else None.
+def _basis_solution(lp: StandardFormLP, proposed: Sequence[int]):
+    """``(z, y, reduced costs, basis)`` of ``proposed`` when it is a primal-feasible
+    basis of ``lp`` (dual y for ``lp.objective``), else None.
 
-    The common case (HiGHS proposed the optimal basis) needs no inverse and no
-    tableau: a basic logical ``e_r`` only absorbs row r (its value
-    ``b_r - A_r z`` must be 0 and its dual ``y_r`` is 0), so the primal and the
-    dual come from two exact solves of the *core*, the rows without a basic
-    logical against the basic structural columns (FLINT's p-adic solver over
-    the integers when A is integral). Feasibility and reduced costs are then
-    checked on the sparse rows. The result is the one :func:`maximise`'s
-    simplex returns when it starts at an optimal basis, so certificates do
-    not depend on which path found them; any failure returns None and the
-    simplex takes over.
+    No inverse and no tableau: a basic logical ``e_r`` only absorbs row r (its
+    value ``b_r - A_r z`` must be 0 and its dual ``y_r`` is 0), so the primal
+    and the dual come from one exact sparse factorisation of the *core*, the
+    rows without a basic logical against the basic structural columns
+    (:class:`certify.lp.linear_algebra.SparseLU`, which checks both solutions);
+    feasibility and reduced costs are then computed on the sparse rows.
     """
     m, n = lp.num_rows, lp.num_columns
     basis = list(proposed)
@@ -250,12 +246,12 @@ def _verify_proposed_basis(lp: StandardFormLP, proposed: Sequence[int]) -> Exact
         for c, v in row:
             if c in column_of and v:
                 entries.append((k, column_of[c], Fraction(v)))
-    size = len(structural)
     try:
-        values = _solve_square(size, entries, [lp.rhs[r] for r in core_rows])
-        duals = _solve_square(size, [(c, k, v) for k, c, v in entries], [lp.objective[j] for j in structural])
+        factors = SparseLU(len(structural), entries)
     except ZeroDivisionError:
         return None  # the proposal is not a basis
+    values = factors.solve([lp.rhs[r] for r in core_rows])
+    duals = factors.solve_transposed([lp.objective[j] for j in structural])
     z = [Fraction(0)] * n
     for k, j in enumerate(structural):
         z[j] = values[k]
@@ -272,8 +268,25 @@ def _verify_proposed_basis(lp: StandardFormLP, proposed: Sequence[int]) -> Exact
         if y[r]:
             for c, v in row:
                 reduced[c] -= y[r] * v
-    basic = set(structural)
-    if any(reduced[j] > 0 for j in range(n) if j not in basic):
+    return z, y, reduced, basis
+
+
+def _verify_proposed_basis(lp: StandardFormLP, proposed: Sequence[int]) -> ExactOptimum | None:
+    """The exact optimum at ``proposed`` if it is an optimal basis, else None.
+
+    The common case (HiGHS proposed the optimal basis) is decided by
+    :func:`_basis_solution` (no inverse, no tableau) and the optimality test on
+    the reduced costs (``c_j - y . A_j <= 0`` for every non-basic structural
+    column). The result is the one :func:`maximise`'s simplex returns when it
+    starts at an optimal basis, so certificates do not depend on which path
+    found them; any failure returns None and the simplex takes over.
+    """
+    solution = _basis_solution(lp, proposed)
+    if solution is None:
+        return None
+    z, y, reduced, basis = solution
+    basic = set(basis)
+    if any(reduced[j] > 0 for j in range(lp.num_columns) if j not in basic):
         return None
     value = sum((Fraction(c) * v for c, v in zip(lp.objective, z) if v), Fraction(0))
     if value != sum((b * v for b, v in zip(lp.rhs, y) if v), Fraction(0)):
@@ -281,26 +294,24 @@ def _verify_proposed_basis(lp: StandardFormLP, proposed: Sequence[int]) -> Exact
     return ExactOptimum(value, tuple(z), tuple(y), tuple(basis), 0)
 
 
-def _solve_square(size: int, entries: Sequence[tuple[int, int, Fraction]],
-                  rhs: Sequence) -> list[Fraction]:
-    """Solve the ``size x size`` system given by sparse ``(row, column, value)``
-    entries exactly; over the integers (right-hand side scaled by its common
-    denominator) when every entry is an integer. Raises ZeroDivisionError if singular."""
-    if size == 0:
-        return []
-    rhs = [Fraction(v) for v in rhs]
-    if all(v.denominator == 1 for _, _, v in entries):
-        scale = math.lcm(*(v.denominator for v in rhs))
-        matrix = flint.fmpz_mat(size, size)
-        for r, c, v in entries:
-            matrix[r, c] = int(v)
-        solution = matrix.solve(flint.fmpz_mat(size, 1, [int(v * scale) for v in rhs]))
-        return [to_fraction(solution[k, 0]) / scale for k in range(size)]
-    matrix = flint.fmpq_mat(size, size)
-    for r, c, v in entries:
-        matrix[r, c] = to_fmpq(v)
-    solution = matrix.solve(flint.fmpq_mat(size, 1, [to_fmpq(v) for v in rhs]))
-    return [to_fraction(solution[k, 0]) for k in range(size)]
+def _unique_primary_minimum(lp: StandardFormLP, primary: Sequence[Fraction],
+                            proposed: Sequence[int]) -> ExactOptimum | None:
+    """The point of ``proposed`` when it is the *unique* minimiser of ``primary . z``, else None.
+
+    Every non-basic structural column has a strictly positive reduced cost, so
+    any other feasible point (some non-basic z_j > 0; logicals are fixed at 0)
+    costs strictly more: the lexicographic minimum is this point, whatever the
+    priority order.
+    """
+    negated = StandardFormLP(lp.rows, lp.rhs, lp.num_columns, tuple(-Fraction(w) for w in primary))
+    solution = _basis_solution(negated, proposed)
+    if solution is None:
+        return None
+    z, _, reduced, basis = solution
+    basic = set(basis)
+    if any(reduced[j] >= 0 for j in range(lp.num_columns) if j not in basic):
+        return None
+    return ExactOptimum(None, tuple(z), None, tuple(basis), 0)
 
 
 def maximise(lp: StandardFormLP, proposed_basis: Sequence[int] = ()) -> ExactOptimum:
@@ -350,7 +361,11 @@ def lexicographic_minimum(lp: StandardFormLP, priority: Sequence[int],
 
     ``priority`` must list every column once; ``primary`` (optional) is a cost
     vector minimised first. The point is unique, so it does not depend on the
-    proposed basis (only the work needed to reach it does).
+    proposed basis (only the work needed to reach it does). When the proposed
+    basis is the unique minimiser of the primary cost (strictly positive
+    reduced costs, the usual case for generic weights), that settles it
+    without a tableau (:func:`_unique_primary_minimum`); otherwise an exact
+    simplex walks to the lexicographic minimum.
 
     >>> lp = StandardFormLP(rows=(((0, Fraction(1)), (1, Fraction(1)), (2, Fraction(1))),),
     ...                     rhs=(Fraction(1),), num_columns=3)
@@ -362,6 +377,10 @@ def lexicographic_minimum(lp: StandardFormLP, priority: Sequence[int],
     priority = list(priority)
     if sorted(priority) != list(range(lp.num_columns)):
         raise ValueError("priority must be a permutation of the columns")
+    if primary is not None:
+        unique = _unique_primary_minimum(lp, primary, proposed_basis)
+        if unique is not None:
+            return unique
     rank = {j: k for k, j in enumerate(priority)}
     order = sorted(range(lp.num_columns), key=rank.__getitem__)
     simplex = _Simplex(lp, proposed_basis)

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import product
 
 from certify.lp.scenario import Scenario
@@ -60,6 +60,11 @@ class NoSignallingSystem:
 
     @classmethod
     def build(cls, scenario: Scenario) -> "NoSignallingSystem":
+        """The rows of ``scenario`` (built once per scenario and process; the system is immutable)."""
+        return _build(cls, scenario)
+
+    @classmethod
+    def _build_rows(cls, scenario: Scenario) -> "NoSignallingSystem":
         rows: list[SparseRow] = []
         rhs: list[int] = []
         names: list[str] = []
@@ -118,6 +123,11 @@ class NoSignallingSystem:
         """Dimension of the polytope (it contains the uniform box, which is
         strictly positive, so it equals the dimension of the affine hull)."""
         return self.scenario.num_probabilities - self.rank
+
+
+@lru_cache(maxsize=8)
+def _build(cls, scenario: Scenario) -> NoSignallingSystem:
+    return cls._build_rows(scenario)
 
 
 def _digits(values) -> str:

@@ -23,15 +23,17 @@ Every answer comes from :mod:`certify.lp.exact` (floats only propose bases).
 
 from __future__ import annotations
 
+import hashlib
+import math
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Sequence
 
 import flint
 
 from certify.lp.expression import BellExpression
-from certify.lp.linear_algebra import dense_matrix, to_fmpq, to_fraction
+from certify.lp.linear_algebra import SparseLU, dense_matrix, greedy_independent_rows, to_fraction
 from certify.lp.exact import StandardFormLP, lexicographic_minimum, maximise
 from certify.lp.float_solve import propose_basis
 from certify.lp.no_signalling import NoSignallingSystem
@@ -62,17 +64,32 @@ class SolvedPoint:
     slope: Fraction
 
 
-def tie_breaking_weights(count: int) -> tuple[Fraction, ...]:
-    """The fixed weights ``w_k = 1000 + (7919 k mod 1009)`` of the canonical rule.
+_ZERO = Fraction(0)
 
-    Canonical choices minimise ``w . z`` first (a generic positive weight makes
-    the minimiser unique in practice, so one exact check usually settles it)
-    and break any remaining tie lexicographically (z_0 first).
+
+def tie_breaking_weights(count: int) -> tuple[Fraction, ...]:
+    """The fixed weights of the canonical rule: ``w_k = 2^20 + (h_k mod 2^20)``, with
+    ``h_k`` the first four bytes of SHA-256 of ``"certify-weight k"`` (big-endian).
+
+    Canonical choices minimise ``w . z`` first and break any remaining tie
+    lexicographically (z_0 first). The weights have no arithmetic structure
+    (an affine rule such as ``1000 + (7919 k mod 1009)`` gives
+    ``w_a + w_b = w_c + w_d`` whenever ``a + b = c + d``, and such exchanges
+    are edges of the no-signalling polytope), so the minimiser is unique in
+    practice and one exact check of HiGHS's basis settles it
+    (:func:`certify.lp.exact.lexicographic_minimum`); the weights stay within
+    a factor 2, so the float proposal is well scaled.
 
     >>> tie_breaking_weights(3)
-    (Fraction(1000, 1), Fraction(1856, 1), Fraction(1703, 1))
+    (Fraction(1386531, 1), Fraction(1979767, 1), Fraction(1443642, 1))
     """
-    return tuple(Fraction(1000 + (7919 * k) % 1009) for k in range(count))
+    return tuple(_weight(k) for k in range(count))
+
+
+@lru_cache(maxsize=None)
+def _weight(k: int) -> Fraction:
+    digest = hashlib.sha256(f"certify-weight {k}".encode()).digest()
+    return Fraction((1 << 20) + int.from_bytes(digest[:4], "big") % (1 << 20))
 
 
 class NoSignallingLP:
@@ -112,10 +129,16 @@ class NoSignallingLP:
         return dense_matrix(self.rows, self.size)
 
     @cached_property
-    def _left_inverse(self) -> "flint.fmpq_mat":
-        """``(A A^T)^{-1} A``: recovers y from ``A^T y`` exactly."""
-        a = self._row_matrix
-        return (a * a.transpose()).inv() * a
+    def _column_factors(self) -> tuple[tuple[int, ...], SparseLU]:
+        """Columns J of A (rows used) with ``A_J`` square and non-singular, and its sparse
+        LU: ``A_J^T y = v_J`` recovers y from ``v = A^T y`` exactly."""
+        columns: list[list[tuple[int, Fraction]]] = [[] for _ in range(self.size)]
+        for k, row in enumerate(self.rows):
+            for c, v in row:
+                columns[c].append((k, v))
+        chosen = greedy_independent_rows(columns, len(self.rows))
+        entries = [(k, position, v) for position, c in enumerate(chosen) for k, v in columns[c]]
+        return chosen, SparseLU(len(self.rows), entries)
 
     @cached_property
     def _null_space_rows(self) -> tuple[tuple[tuple[int, Fraction], ...], ...]:
@@ -141,7 +164,9 @@ class NoSignallingLP:
     # -- problems -------------------------------------------------------------------
     def objective(self, target: int | None, slope: Fraction) -> list[Fraction]:
         """``e_t - slope * B`` as a dense vector (``-slope * B`` when target is None)."""
-        c = [-slope * b for b in self.bell]
+        c = [_ZERO] * self.size
+        for j, b in self.bell_row:
+            c[j] = -slope * b
         if target is not None:
             c[target] += 1
         return c
@@ -210,28 +235,31 @@ class NoSignallingLP:
         """Recover the unique multipliers y with ``A^T y = c + s`` (exact) and
         check them; raises ``ArithmeticError`` if ``c + s`` is not in the row space."""
         c = self.objective(target, slope)
-        total = [ci + si for ci, si in zip(c, slack)]
-        vector = flint.fmpq_mat(self.size, 1, [to_fmpq(v) for v in total])
-        y = [to_fraction(v) for v in (self._left_inverse * vector).entries()]
-        back = (self._row_matrix.transpose() * flint.fmpq_mat(len(y), 1, [to_fmpq(v) for v in y])).entries()
-        if any(to_fraction(back[j]) != total[j] for j in range(self.size)):
-            raise ArithmeticError("slack vector does not give a certificate (not in the row space)")
-        bound = sum((b * v for b, v in zip(self.rhs, y)), Fraction(0)) + slope * self.offset
+        return self._inequality(target, slope, constant, [ci + si for ci, si in zip(c, slack)])
+
+    def _inequality(self, target: int | None, slope: Fraction, constant: Fraction, total: Sequence,
+                    scale: int = 1) -> Inequality:
+        """The inequality whose multipliers y satisfy ``A^T y = total / scale`` (exact,
+        unique since the rows used are independent), checked on every column and
+        against ``constant``; raises ``ArithmeticError`` if there is none."""
+        chosen, factors = self._column_factors
+        y = factors.solve_transposed([total[j] for j in chosen])
+        back = [0] * self.size
+        for k, value in enumerate(y):
+            if value:
+                for j, a in self.system.rows[self.rows_used[k]]:
+                    back[j] += a * value
+        if back != list(total):
+            raise ArithmeticError("the vector is not A^T y for any multipliers y (not in the row space)")
+        if scale != 1:
+            y = [value / scale for value in y]
+        bound = sum((b * v for b, v in zip(self.rhs, y) if v), Fraction(0)) + slope * self.offset
         if bound != constant:
             raise ArithmeticError(f"certificate bound {bound} differs from {constant}")
         multipliers = tuple((self.rows_used[k], v) for k, v in enumerate(y) if v)
         return Inequality(target, Fraction(constant), Fraction(slope), multipliers)
 
     # -- images under a symmetry of the expression -----------------------------------
-    def slack(self, inequality: Inequality) -> list[Fraction]:
-        """``A^T y - c`` of an inequality's multipliers y (c its objective): >= 0 when valid."""
-        combination = [Fraction(0)] * self.size
-        for r, y in inequality.multipliers:
-            for j, a in self.system.rows[r]:
-                combination[j] += a * y
-        objective = self.objective(inequality.target, inequality.slope)
-        return [c - o for c, o in zip(combination, objective)]
-
     def row_images(self, g: Sequence[int]) -> list[tuple[int, int]] | None:
         """For each row r, ``(r', sign)`` with ``g . row_r = sign * row_r'``, or None
         when some row does not map to a signed row (then multipliers are rebuilt)."""
@@ -256,13 +284,20 @@ class NoSignallingLP:
 
         Multipliers are carried along the induced signed permutation of the rows
         when there is one (normalisation rows map to normalisation rows, so the
-        bound is unchanged); otherwise they are recomputed exactly from the
-        permuted slack vector.
+        bound is unchanged); otherwise they are recomputed exactly: g keeps B and
+        maps t to g[t], so the new multipliers y' solve ``A^T y' = g . (A^T y)``
+        (the permuted slack plus the new objective), computed in integers over
+        the common denominator of y.
         """
         target = g[inequality.target]
         if row_images is None:
-            slack = apply(g, self.slack(inequality))
-            return self.certificate_from_slack(target, inequality.slope, inequality.constant, slack)
+            scale = math.lcm(*(y.denominator for _, y in inequality.multipliers))
+            combination = [0] * self.size
+            for r, y in inequality.multipliers:
+                scaled = y.numerator * (scale // y.denominator)
+                for j, a in self.system.rows[r]:
+                    combination[j] += a * scaled
+            return self._inequality(target, inequality.slope, inequality.constant, apply(g, combination), scale)
         multipliers = sorted((row_images[r][0], row_images[r][1] * y) for r, y in inequality.multipliers)
         return Inequality(target, inequality.constant, inequality.slope, tuple(multipliers))
 

@@ -131,27 +131,63 @@ def orbit_labels(size: int, images) -> np.ndarray:
     return labels
 
 
+def _row_arrays(system: NoSignallingSystem) -> tuple[np.ndarray, ...]:
+    """The system's rows as coordinate arrays (row, column, coefficient), cached per system."""
+    cached = _ROW_ARRAYS.get(id(system))
+    if cached is not None and cached[0] is system:
+        return cached[1]
+    rows = np.fromiter((r for r, row in enumerate(system.rows) for _ in row), dtype=np.int64)
+    columns = np.fromiter((j for row in system.rows for j, _ in row), dtype=np.int64)
+    values = np.fromiter((a for row in system.rows for _, a in row), dtype=np.int64)
+    arrays = (rows, columns, values)
+    _ROW_ARRAYS.clear()
+    _ROW_ARRAYS[id(system)] = (system, arrays)
+    return arrays
+
+
+_ROW_ARRAYS: dict = {}
+
+
 def _reduced_rows(system: NoSignallingSystem, column: np.ndarray, dropped: frozenset = frozenset()):
     """Distinct non-zero images of the rows on the orbit columns (columns in
-    ``dropped`` fixed at 0), with the first full row giving each."""
-    rows, rhs, origin, seen = [], [], [], set()
-    for r, (row, b) in enumerate(zip(system.rows, system.right_hand_sides)):
-        reduced: dict[int, int] = {}
-        for j, a in row:
-            k = int(column[j])
-            if k not in dropped:
-                reduced[k] = reduced.get(k, 0) + a
-        key = tuple(sorted((k, a) for k, a in reduced.items() if a))
-        if not key:
+    ``dropped`` fixed at 0), with the first full row giving each.
+
+    Exact integer arithmetic on arrays: each row's entries are summed per orbit
+    column, sorted by column, and compared as bytes with the rows kept so far
+    (in row order, so the result is the same as row-by-row dictionaries).
+    """
+    rows, columns, values = _row_arrays(system)
+    orbit = column[columns]
+    if dropped:
+        keep = ~np.isin(orbit, np.fromiter(dropped, dtype=np.int64))
+        rows, orbit, values = rows[keep], orbit[keep], values[keep]
+    width = int(column.max()) + 1 if column.size else 1
+    key = rows * width + orbit
+    order = np.argsort(key, kind="stable")
+    key, values = key[order], values[order]
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    sums = np.add.reduceat(values, starts) if key.size else values
+    key = key[starts]
+    nonzero = sums != 0
+    key, sums = key[nonzero], sums[nonzero]
+    entry_rows, entry_columns = key // width, key % width
+    bounds = np.searchsorted(entry_rows, np.arange(len(system.rows) + 1))
+    reduced_rows, rhs, origin, seen = [], [], [], set()
+    for r, b in enumerate(system.right_hand_sides):
+        start, stop = bounds[r], bounds[r + 1]
+        if start == stop:
             if b != 0:
                 raise ArithmeticError("the reduced system is inconsistent")
             continue
-        if (key, b) not in seen:
-            seen.add((key, b))
-            rows.append(tuple((k, Fraction(a)) for k, a in key))
-            rhs.append(Fraction(b))
-            origin.append(r)
-    return rows, rhs, origin
+        signature = (entry_columns[start:stop].tobytes(), sums[start:stop].tobytes(), b)
+        if signature in seen:
+            continue
+        seen.add(signature)
+        reduced_rows.append(tuple((int(k), Fraction(int(a)))
+                                  for k, a in zip(entry_columns[start:stop], sums[start:stop])))
+        rhs.append(Fraction(b))
+        origin.append(r)
+    return reduced_rows, rhs, origin
 
 
 def reduced_certificate(expression: BellExpression, target: int | None, offset: Fraction = Fraction(0),

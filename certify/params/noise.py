@@ -120,6 +120,19 @@ def _noise_penalty(model: str):
     return x, odd[0], sympy.expand(bell)
 
 
+@lru_cache(maxsize=None)
+def _penalty_increasing(model: str, upper) -> bool:
+    """Whether the per-setting penalty c(x) of a noise model increases on [0, upper): its
+    derivative is checked positive there (sympy). The worst-case mean is (1/2 + eps) c(x)
+    with 1/2 + eps > 0, so this decides its monotonicity for every eps at once."""
+    import sympy
+
+    x, penalty, _ = _noise_penalty(model)
+    derivative = sympy.diff(penalty, x)
+    return bool(sympy.solve_univariate_inequality(derivative > 0, x, relational=False)
+                .is_superset(sympy.Interval.Ropen(0, upper)))
+
+
 def honest_round_mean(epsilon, model: str, noise) -> Fraction:
     """Largest conditional mean of B_i over SV sources for the noisy quantum box, exactly.
 
@@ -164,10 +177,7 @@ def noise_tolerance(epsilon, delta_max: Fraction | None) -> dict:
             continue
         limit = sympy.Rational(delta_max.numerator, delta_max.denominator)
         mean = sympy.expand(sympy.Rational(HALF + eps) * penalty)
-        # mean is increasing on [0, upper): derivative checked to be positive on the interval
-        derivative = sympy.diff(mean, x)
-        increasing = bool(sympy.solve_univariate_inequality(derivative > 0, x, relational=False)
-                          .is_superset(sympy.Interval.Ropen(0, upper)))
+        increasing = _penalty_increasing(model, upper)
         roots = [r for r in sympy.solve(sympy.Eq(mean, limit), x)
                  if r.is_real and 0 <= r <= upper]
         at_upper = mean.subs(x, upper)

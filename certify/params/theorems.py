@@ -41,6 +41,9 @@ True
 
 from __future__ import annotations
 
+import copy
+from functools import lru_cache
+
 from fractions import Fraction
 from typing import Mapping
 
@@ -310,6 +313,12 @@ def _region_algebra(b_star) -> list[dict]:
 
 
 def prove_paper_region() -> dict:
+    """A fresh copy of :func:`_paper_region_proof` (the proof is done once per process)."""
+    return copy.deepcopy(_paper_region_proof())
+
+
+@lru_cache(maxsize=1)
+def _paper_region_proof() -> dict:
     """Prove with sympy: for all eps in [0, 1/2) and delta >= 0, (111) iff delta < (1/2-eps)^8/2.
 
     Symbols ``s = 1/2 - eps`` (positive) and ``r = sqrt(2 delta)`` (non-negative):

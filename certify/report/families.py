@@ -12,27 +12,24 @@ from certify.report.context import ReportContext
 __all__ = ["family_rows", "write_families_report"]
 
 
-def family_rows(certificates_dir: Path) -> list[dict]:
+def family_rows(certificates_dir: Path, workers: int = 2) -> list[dict]:
     """One row per N-party family member, read from its certificate
-    ``certificates/families/<name>.json`` and verified exactly first
-    (:func:`certify.builder.families.verify_family_document`): local bound,
-    no-signalling optimum, Bell inequality or not, v(0) of every representative
-    pair and their maximum."""
-    from certify.formats.strict_json import load_document
-    from certify.errors import ClaimNotProven, InputError
-    from certify.formats.library import builtin_expression
+    ``certificates/families/<name>.json`` and checked exactly first
+    (:func:`certify.builder.verify.verify_family_document`, in ``workers``
+    processes, unless the builder checked these very bytes earlier in this run):
+    local bound, no-signalling optimum, Bell inequality or not, v(0) of every
+    representative pair and their maximum."""
+    from certify.builder.store import read_checked
     from certify.builder.verify import verify_family_document
-    from certify.formats.library import family_names
+    from certify.formats.library import builtin_expression, family_names
 
     rows = []
     for name in family_names():
         path = Path(certificates_dir) / "families" / f"{name}.json"
-        document = load_document(path)  # strict JSON; InputError names the file
         expression = builtin_expression(name)
-        try:
-            values = verify_family_document(document, expression)
-        except (InputError, ClaimNotProven) as error:
-            raise type(error)(f"{path}: {error}") from None
+        document, values = read_checked(path, lambda d: verify_family_document(d, expression, workers=workers))
+        if values is None:
+            values = {rep["pair"]: Fraction(rep["value"]) for rep in document["representatives"]}
         best = document["max_output_probability_at_ns_optimum"]
         rows.append({"name": name, "parties": expression.scenario.num_parties,
                      "probabilities": expression.scenario.num_probabilities,

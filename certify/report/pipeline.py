@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Sequence
 
@@ -37,7 +38,7 @@ def regenerate(root: Path, only: Sequence[str] | None = None, workers: int = 2,
     """Rebuild ``root/certificates`` and ``root/proofs`` (with ``root/CITATION.cff`` and
     ``root/.zenodo.json``), or only the parts named in ``only``.
 
-    Returns a summary ``{"parts": {name: count}, "proofs": [paths]}``.
+    Returns a summary ``{"parts": {name: count}, "proofs": [paths], "seconds": {part: wall time}}``.
     """
     root = Path(root)
     selected = list(dict.fromkeys(only)) if only else list(PARTS) + [PROOFS_PART]
@@ -46,16 +47,18 @@ def regenerate(root: Path, only: Sequence[str] | None = None, workers: int = 2,
         raise InputError(f"--only: unknown part(s) {unknown}; expected some of {part_names()}")
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".certify-regenerate-", dir=root))
-    summary: dict = {"parts": {}, "proofs": []}
+    summary: dict = {"parts": {}, "proofs": [], "seconds": {}}
     try:
         certificate_parts = [name for name in selected if name in PARTS]
-        summary["parts"] = build_parts(staging, certificate_parts, workers, show_progress)
+        summary["parts"] = build_parts(staging, certificate_parts, workers, show_progress, summary["seconds"])
         install_parts(staging, root, certificate_parts)
         if PROOFS_PART in selected:
+            start = time.monotonic()
             written = write_proofs(staging / "proofs", root / "certificates")
             replace_folder(staging / "proofs", root / "proofs")
             write_citation_metadata(root)  # CITATION.cff and .zenodo.json carry the set identifier
             summary["proofs"] = [str(Path("proofs") / p.relative_to(staging / "proofs")) for p in written]
+            summary["seconds"][PROOFS_PART] = time.monotonic() - start
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return summary

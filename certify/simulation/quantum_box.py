@@ -69,6 +69,7 @@ __all__ = [
     "paper_state",
     "measurement_vector",
     "quantum_box_probabilities",
+    "born_rule_probability",
     "quantum_box_fractions",
     "white_noise_box",
     "bit_flip_box",
@@ -129,18 +130,51 @@ def measurement_vector(setting: int, outcome: int) -> sympy.Matrix:
 
 @lru_cache(maxsize=1)
 def _quantum_box_cached() -> tuple[sympy.Rational, ...]:
+    """The 256 probabilities, exactly, by the Born rule in the computational basis.
+
+    The amplitudes of |Psi> are rational (+-1/4, checked), and <b|x> is 1 or 0 for
+    a Z measurement and ``+-1/sqrt(2)`` for an X measurement, so with k parties
+    measuring X, ``P(x|u) = (sum_b Psi_b prod_i m_i(b_i))^2 / 2^k`` with integer
+    signs m_i: exact rational arithmetic, no radicals (the sympy route through
+    :func:`measurement_vector` gives the same numbers; a test compares them).
+    """
     scenario = Scenario.binary(4)
-    state = paper_state()
+    amplitudes = []
+    for entry in paper_state():
+        if not entry.is_Rational:
+            raise ArithmeticError(f"the state has a non-rational amplitude {entry}")
+        amplitudes.append(Fraction(int(entry.p), int(entry.q)))
     probabilities = []
     for setting in scenario.setting_tuples:
+        x_parties = sum(1 for u in setting if u == 0)
         for outcome in scenario.outcome_tuples:
-            vector = _kron(*(measurement_vector(u, x) for u, x in zip(setting, outcome)))
-            amplitude = sympy.expand((vector.T * state)[0])  # real vectors: <v|Psi>
-            probability = sympy.nsimplify(sympy.expand(amplitude ** 2))
-            if not probability.is_Rational:
-                raise ArithmeticError(f"P({outcome}|{setting}) = {probability} is not rational")
-            probabilities.append(sympy.Rational(probability))
+            total = Fraction(0)
+            for b, amplitude in enumerate(amplitudes):
+                bits = [(b >> (3 - i)) & 1 for i in range(4)]
+                sign = 1
+                for u, x, bit in zip(setting, outcome, bits):
+                    if u == 1:  # Z: <x|b> = [b = x]
+                        if bit != x:
+                            sign = 0
+                            break
+                    elif x == 1 and bit == 1:  # X: <-|1> = -1/sqrt(2)
+                        sign = -sign
+                total += sign * amplitude
+            value = total * total / 2 ** x_parties
+            probabilities.append(sympy.Rational(value.numerator, value.denominator))
     return tuple(probabilities)
+
+
+def born_rule_probability(setting: Sequence[int], outcome: Sequence[int]) -> sympy.Rational:
+    """``|<x_1..x_4|Psi>|^2`` for the measurement vectors of :func:`measurement_vector`, by
+    sympy (radicals included): the slow, literal route, kept to cross-check the box.
+
+    >>> born_rule_probability((1, 1, 1, 1), (0, 0, 0, 0))
+    1/16
+    """
+    vector = _kron(*(measurement_vector(u, x) for u, x in zip(setting, outcome)))
+    amplitude = sympy.expand((vector.T * paper_state())[0])  # real vectors: <v|Psi>
+    return sympy.nsimplify(sympy.expand(amplitude ** 2))
 
 
 def quantum_box_probabilities() -> list[sympy.Rational]:
