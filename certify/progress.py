@@ -1,8 +1,10 @@
 """The package's one progress display (no dependency), on stderr.
 
-A :class:`Progress` is called as ``progress(done, total)``. On a terminal it
-draws a live bar (label, bar, count, elapsed time and rate), redrawn at most
-ten times a second; when stderr is not a terminal (piped, CI) it writes a few
+A :class:`Progress` is called as ``progress(done, total)``, or
+``progress(done, total, detail)`` to say what is under way inside a long item
+(``"paper-n8: 5/18 representatives"``). On a terminal it draws a live bar
+(label, bar, count, elapsed time, rate or detail), redrawn at most ten times a
+second, so it moves within long items; when stderr is not a terminal (piped, CI) it writes a few
 plain lines (at 25 %, 50 %, 75 % and 100 %); disabled, it writes nothing.
 Library functions take an optional ``progress`` callable and never print;
 the command line decides whether to show one (``--quiet`` turns it off).
@@ -44,7 +46,7 @@ class Progress:
         self._last_quarter = -1
         self._last_draw = 0.0
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int, detail: str | None = None) -> None:
         if not self.enabled or total <= 0:
             return
         now = time.monotonic()
@@ -56,8 +58,9 @@ class Progress:
             width = 30
             filled = width * min(done, total) // total
             rate = f"  {done / elapsed:,.0f} {self.unit}/s" if self.unit and elapsed > 0 else ""
+            note = f"  {detail}" if detail and done < total else ""
             self.stream.write(f"\r{self.label:<24} [{'#' * filled}{'.' * (width - filled)}] "
-                              f"{done}/{total} {elapsed:6.1f}s{rate}")
+                              f"{done}/{total} {elapsed:6.1f}s{rate}{note}\033[K")
             if done >= total:
                 self.stream.write("\n")
             self.stream.flush()

@@ -14,6 +14,7 @@ from certify.errors import ClaimNotProven, InputError
 from certify.builder.jsonio import sha256_file
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+COMMAND_TIMEOUT = 3600  # generous: no timeout below CI's budget on a busy machine; a hung command still ends
 CERTIFICATES = REPOSITORY / "certificates"
 
 
@@ -66,7 +67,7 @@ def test_non_canonical_rationals_are_malformed(document, bad):
 def test_regeneration_reproduces_the_committed_files(tmp_path):
     """certify regenerate into an empty folder gives byte-identical certificates/ and proofs/."""
     result = subprocess.run([sys.executable, "-m", "certify", "regenerate", "--out", str(tmp_path), "--quiet"],
-                            cwd=REPOSITORY, capture_output=True, text=True, timeout=600)
+                            cwd=REPOSITORY, capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
     assert result.returncode == 0, result.stderr
     for folder in ("certificates", "proofs"):
         produced = sorted(p.relative_to(tmp_path / folder) for p in (tmp_path / folder).rglob("*") if p.is_file())

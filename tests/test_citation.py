@@ -16,6 +16,7 @@ from certify.report.citation import (CITATION_FILES, citation_cff, set_identifie
 from certify.errors import InputError
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+COMMAND_TIMEOUT = 3600  # generous: no timeout below CI's budget on a busy machine; a hung command still ends
 
 
 def _independent_identifier(root: Path) -> str:
@@ -73,6 +74,10 @@ def test_committed_citation_files_carry_the_current_identifier():
     assert (REPOSITORY / ".zenodo.json").read_text() == zenodo_json(identifier), \
         ".zenodo.json is stale: run `certify cite --write-metadata`"
     assert identifier in (REPOSITORY / "proofs" / "citation.bib").read_text()
+    from certify.report.citation import update_changelog
+    changelog = (REPOSITORY / "CHANGELOG.md").read_text()
+    assert changelog == update_changelog(changelog, identifier), \
+        "CHANGELOG.md does not carry this release's identifier: run `certify cite --write-metadata`"
 
 
 def test_missing_manifest_is_a_clear_input_error(tmp_path):
@@ -83,12 +88,13 @@ def test_missing_manifest_is_a_clear_input_error(tmp_path):
 
 def test_cli_prints_the_identifier_as_text_and_json():
     text = subprocess.run([sys.executable, "-m", "certify", "cite"], cwd=REPOSITORY,
-                          capture_output=True, text=True, timeout=60)
-    assert text.returncode == 0 and text.stdout.strip() == _independent_identifier(REPOSITORY)
+                          capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
+    assert text.returncode == 0 and text.stdout.splitlines()[0] == _independent_identifier(REPOSITORY)
+    assert "@article{brandao2016natcommun," in text.stdout and "eprint = {1310.4544}" in text.stdout
     as_json = subprocess.run([sys.executable, "-m", "certify", "cite", "--json"], cwd=REPOSITORY,
-                             capture_output=True, text=True, timeout=60)
+                             capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
     document = json.loads(as_json.stdout)
-    assert document["identifier"] == text.stdout.strip()
+    assert document["identifier"] == text.stdout.splitlines()[0]
     assert document["bibtex"].startswith("@misc{certify_")
 
 
@@ -101,7 +107,7 @@ def test_bibtex_entry_is_accepted_by_bibtex(tmp_path):
                                         "\\bibliographystyle{plain}\\bibliography{citation}\\end{document}\n")
     for command in (["pdflatex", "-interaction=nonstopmode", "paper.tex"], ["bibtex", "paper"],
                     ["pdflatex", "-interaction=nonstopmode", "paper.tex"]):
-        result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
         assert result.returncode == 0, result.stdout[-2000:]
     assert "Warning" not in (tmp_path / "paper.blg").read_text()
     assert "certify-sha256" in (tmp_path / "paper.bbl").read_text()

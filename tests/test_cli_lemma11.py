@@ -11,11 +11,12 @@ import pytest
 from certify.cli.main import main
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+COMMAND_TIMEOUT = 3600  # generous: no timeout below CI's budget on a busy machine; a hung command still ends
 
 
 def run(*args):
     return subprocess.run([sys.executable, "-m", "certify", *args], cwd=REPOSITORY,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
 
 
 def test_optimum_all_pairs_json():
@@ -65,3 +66,31 @@ def test_regenerate_into_a_file_path_is_a_clear_error(tmp_path):
     result = run("regenerate", "--out", str(blocker / "root"), "--quiet")
     assert result.returncode == 2
     assert "error" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ctrl_c_exits_130_with_one_line_and_leaves_no_staging_folder(tmp_path):
+    # Ctrl-C reaches the whole process group (the command and its workers), as in a terminal.
+    import os
+    import signal
+
+    def new_group_with_default_sigint():
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.setpgrp()
+
+    process = subprocess.Popen([sys.executable, "-m", "certify", "regenerate", "--out", str(tmp_path),
+                                "--only", "families"], cwd=REPOSITORY, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, preexec_fn=new_group_with_default_sigint)
+    first_line = process.stderr.readline()  # a progress line: the workers are running
+    os.killpg(process.pid, signal.SIGINT)
+    _, rest = process.communicate(timeout=COMMAND_TIMEOUT)
+    assert first_line.startswith("certificates/families")
+    assert process.returncode == 130
+    assert rest.strip().splitlines()[-1] == "certify: interrupted" and "Traceback" not in rest
+    assert not list(tmp_path.glob(".certify-*"))
+
+
+def test_out_into_a_missing_parent_is_refused_naming_the_path(tmp_path):
+    result = run("regenerate", "--out", str(tmp_path / "missing" / "deep"), "--quiet")
+    assert result.returncode == 2
+    assert f"--out {tmp_path / 'missing' / 'deep'}: its parent folder" in result.stderr
+    assert not (tmp_path / "missing").exists()

@@ -17,6 +17,7 @@ from certify.lp.local_bound import deterministic_box_value, local_bound
 from certify.lp.symmetry import orbit_transversal
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+COMMAND_TIMEOUT = 3600  # generous: no timeout below CI's budget on a busy machine; a hung command still ends
 
 
 @pytest.mark.parametrize("name,expected", [
@@ -73,7 +74,7 @@ def test_maximise_direction_is_shifted_to_penalty_form(tmp_path):
     path = tmp_path / "chsh.json"
     path.write_text(json.dumps(document))
     result = subprocess.run([sys.executable, "-m", "certify", "bounds", "--expression", str(path), "--json"],
-                            cwd=REPOSITORY, capture_output=True, text=True, timeout=120)
+                            cwd=REPOSITORY, capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
     assert result.returncode == 0, result.stderr
     bounds = json.loads(result.stdout)
     assert (bounds["local_bound"], bounds["ns_optimum"], bounds["is_bell_inequality"]) == ("2", "4", True)
@@ -107,5 +108,5 @@ def test_optimum_with_expression(capsys):
                                   ["optimum", "--expression", "nonsense", "--bell-value", "1"]])
 def test_unknown_expression_is_malformed(args):
     result = subprocess.run([sys.executable, "-m", "certify", *args], cwd=REPOSITORY,
-                            capture_output=True, text=True, timeout=60)
+                            capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
     assert result.returncode == 2 and "neither a built-in" in result.stderr and "Traceback" not in result.stderr

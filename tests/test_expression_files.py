@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+COMMAND_TIMEOUT = 3600  # generous: no timeout below CI's budget on a busy machine; a hung command still ends
 FIXTURES = REPOSITORY / "tests" / "fixtures" / "expressions"
 
 # Expected local bound / no-signalling optimum known from the literature:
@@ -23,7 +24,7 @@ MESSAGES = {"wrong-length": "expected 9 coefficients", "unknown-representation":
 
 def bounds(path):
     return subprocess.run([sys.executable, "-m", "certify", "bounds", "--expression", str(path), "--json"],
-                          cwd=REPOSITORY, capture_output=True, text=True, timeout=120)
+                          cwd=REPOSITORY, capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
 
 
 @pytest.mark.parametrize("path", sorted((FIXTURES / "valid").glob("*.json")), ids=lambda p: p.stem)

@@ -19,6 +19,7 @@ from certify.report.lemma11 import inequality_proof, row_tex
 from certify.report.pages import claim_page, collect_claims, write_proofs
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+COMMAND_TIMEOUT = 3600  # generous: no timeout below CI's budget on a busy machine; a hung command still ends
 CERTIFICATES = REPOSITORY / "certificates"
 PROOFS = REPOSITORY / "proofs"
 
@@ -167,7 +168,7 @@ def test_check_proofs_names_a_stale_page(tmp_path):
 def test_latex_document_compiles(written, tmp_path):
     shutil.copy(written / "latex" / "certify-proofs.tex", tmp_path)
     result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "certify-proofs.tex"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=180)
+                            cwd=tmp_path, capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
     assert result.returncode == 0, result.stdout[-2000:]
     assert (tmp_path / "certify-proofs.pdf").stat().st_size > 0
 
@@ -179,13 +180,13 @@ def test_claims_table_fragment_compiles_with_booktabs(written, tmp_path):
         "\\documentclass{article}\\usepackage[T1]{fontenc}\\usepackage{booktabs}\\begin{document}"
         "\\input{" + (written / "latex" / "claims-table.tex").as_posix() + "}\\end{document}\n")
     result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "paper.tex"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+                            cwd=tmp_path, capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
     assert result.returncode == 0, result.stdout[-2000:]
 
 
 def _cli(*args):
     return subprocess.run([sys.executable, "-m", "certify", *args], cwd=REPOSITORY,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
 
 
 def test_cli_claim_and_bad_option():

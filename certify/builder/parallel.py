@@ -16,9 +16,10 @@ process computed it or in which order: regenerated files stay byte-identical.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from typing import Callable, Sequence
 
-__all__ = ["forked_map", "can_fork"]
+__all__ = ["forked_map", "can_fork", "worker_pool"]
 
 _STATE = None  # (function, state) of the running map, inherited by forked workers
 
@@ -26,6 +27,17 @@ _STATE = None  # (function, state) of the running map, inherited by forked worke
 def can_fork() -> bool:
     """Whether worker processes can be forked here."""
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _quiet_worker() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the pool and reports once
+    (otherwise every worker prints its own KeyboardInterrupt traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def worker_pool(workers: int):
+    """A pool of ``workers`` forked processes that ignore Ctrl-C (the parent handles it)."""
+    return multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker)
 
 
 def _call(item):
@@ -46,7 +58,7 @@ def forked_map(function: Callable, items: Sequence, workers: int, state=None,
     previous, _STATE = _STATE, (function, state)
     try:
         if workers > 1 and len(items) > 1 and can_fork():
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with worker_pool(workers) as pool:
                 for result in pool.imap(_call, items, chunksize=chunksize):
                     results.append(result)
                     if progress is not None:

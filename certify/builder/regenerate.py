@@ -13,7 +13,6 @@ then the proof pages built from them, is :func:`certify.report.pipeline.regenera
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import platform
 import queue
@@ -82,7 +81,7 @@ def _build_in_pool(certifier: PairCertifier, workers: int, write: Callable[[int,
     """
     events: queue.SimpleQueue = queue.SimpleQueue()
     representatives = sorted(certifier.orbits)
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with parallel.worker_pool(workers) as pool:
         def submit(function, argument) -> None:
             pool.apply_async(function, (argument,), callback=events.put,
                              error_callback=lambda error: events.put(("error", error)))
@@ -174,40 +173,60 @@ def _expression_document_text(certifier, target: int) -> tuple[int, str]:
     return target, dumps(certifier.pair_document(target))
 
 
+def _solve_representative_of(certifier, representative: int):
+    return representative, certifier.pair(representative)
+
+
+def _build_expression(folder: Path, name: str, workers: int, say: Callable[[str], None]) -> int:
+    """One library expression's documents (see :func:`build_expressions`); returns the file count."""
+    from certify.builder.expressions import ExpressionCertifier, symmetry_document
+
+    say(f"{name}: symmetries and the no-signalling optimum")
+    certifier = ExpressionCertifier(builtin_expression(name))
+    _reuse_lemma11(certifier)
+    scenario = certifier.scenario
+    orbit_only = name in ORBIT_ONLY_EXPRESSIONS
+    targets = list(range(certifier.lp.size))
+    if orbit_only:
+        document, targets = symmetry_document(certifier.expression)
+        write_atomic(folder / name / "symmetry.json", dumps(document))
+        representative_of = {scenario.index_of_key(entry["pair"]): scenario.index_of_key(entry["representative"])
+                             for entry in document["pairs"]}
+    else:  # representatives first, in parallel; the documents of their orbits are images of them
+        missing = sorted(set(certifier.orbits) - set(certifier.solved))
+        for representative, solved in parallel.forked_map(
+                _solve_representative_of, missing, workers, state=certifier,
+                progress=lambda done, total: say(f"{name}: {done}/{total} representatives solved")):
+            certifier.solved[representative] = solved
+    results = parallel.forked_map(_expression_document_text, targets, workers, state=certifier,
+                                  progress=lambda done, total: say(f"{name}: {done}/{total} documents"),
+                                  chunksize=1 if orbit_only else 8)
+    values = {}
+    for target, text in results:
+        write_atomic(folder / name / file_name(scenario, target), text)
+        values[target] = Fraction(json.loads(text)["value_function"]["breakpoints"][0]["value"])
+    if orbit_only:
+        values = {j: values[representative_of[j]] for j in range(certifier.lp.size)}
+    say(f"{name}: local bound and no-signalling optimum")
+    write_atomic(folder / name / "bounds.json", dumps(certifier.bounds_document(values)))
+    return len(results) + 1 + (1 if orbit_only else 0)
+
+
 def build_expressions(folder: Path, workers: int = 2, progress: Callable[[int, int], None] | None = None,
                       names: Sequence[str] = COMMITTED_EXPRESSIONS) -> int:
     """Write ``folder/<name>/bounds.json`` and one ``certify/expression-bound``
-    document per pair for each library expression; returns the file count."""
-    from certify.builder.expressions import ExpressionCertifier, symmetry_document
-
+    document per pair for each library expression (or, for
+    :data:`ORBIT_ONLY_EXPRESSIONS`, per orbit representative plus
+    ``symmetry.json``); returns the file count."""
     written = 0
-    for name in names:
-        certifier = ExpressionCertifier(builtin_expression(name))
-        _reuse_lemma11(certifier)
-        orbit_only = name in ORBIT_ONLY_EXPRESSIONS
-        if not orbit_only:
-            certifier.solve_representatives()  # else each worker solves its representative
-        scenario = certifier.scenario
-        targets = range(certifier.lp.size)
-        if orbit_only:
-            document, representatives = symmetry_document(certifier.expression)
-            write_atomic(folder / name / "symmetry.json", dumps(document))
-            targets = representatives
-            representative_of = {scenario.index_of_key(entry["pair"]): scenario.index_of_key(entry["representative"])
-                                 for entry in document["pairs"]}
-        results = parallel.forked_map(_expression_document_text, targets, workers, state=certifier,
-                                      chunksize=1 if orbit_only else 8)
-        values = {}
-        for target, text in results:
-            write_atomic(folder / name / file_name(scenario, target), text)
-            values[target] = Fraction(json.loads(text)["value_function"]["breakpoints"][0]["value"])
-        if orbit_only:
-            values = {j: values[representative_of[j]] for j in range(certifier.lp.size)}
-            written += 1
-        write_atomic(folder / name / "bounds.json", dumps(certifier.bounds_document(values)))
-        written += len(results) + 1
+    for done, name in enumerate(names):
+        def say(detail: str, done=done) -> None:
+            if progress is not None:
+                progress(done, len(names), detail)
+
+        written += _build_expression(folder, name, workers, say)
         if progress is not None:
-            progress(names.index(name) + 1, len(names))
+            progress(done + 1, len(names))
     return written
 
 
@@ -220,7 +239,11 @@ def build_families(folder: Path, workers: int = 2, progress: Callable[[int, int]
     names = family_names()
     folder.mkdir(parents=True, exist_ok=True)
     for done, name in enumerate(names, start=1):
-        document = family_document(builtin_expression(name), workers=workers)
+        def step(solved: int, total: int, name=name, done=done) -> None:
+            if progress is not None:
+                progress(done - 1, len(names), f"{name}: {solved}/{total} representatives")
+
+        document = family_document(builtin_expression(name), progress=step, workers=workers)
         text = dumps(document)
         write_atomic(folder / f"{name}.json", text)
         remember_verified(text)  # family_document checks the document exactly before returning it

@@ -4,7 +4,7 @@ Each subcommand lives in one module of :mod:`certify.cli` exposing
 ``add_parser(subparsers)``; the parser's ``func`` default receives the parsed
 arguments and returns an exit code or raises a :class:`~certify.errors.CertifyError`.
 :func:`main` maps exceptions to exit codes (0 ok, 1 claim not proven,
-2 malformed input, 130 interrupted) and never prints a traceback for bad
+2 malformed input, 130 interrupted by Ctrl-C, 141 output pipe closed) and never prints a traceback for bad
 input. Only the module of the command being run is imported, so that
 ``certify audit`` does not load the solvers.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from certify.errors import EXIT_MALFORMED, EXIT_NOT_PROVEN, CertifyError
@@ -48,7 +49,26 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a closed pipe (`certify audit | head -1`)
+
+
 def main(argv=None) -> int:
+    """Run one command; returns its exit code (see the module docstring)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("certify: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away: say nothing more, and keep Python from complaining
+        # about the unflushed stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     known = {c for commands in COMMAND_MODULES.values() for c in commands}
     first = next((a for a in argv if not a.startswith("-")), None)
@@ -69,6 +89,3 @@ def main(argv=None) -> int:
     except ArithmeticError as error:  # an exact-stage invariant failed: the claim is not established
         print(f"certify {args.command}: claim not established: {error}", file=sys.stderr)
         return EXIT_NOT_PROVEN
-    except KeyboardInterrupt:
-        print("certify: interrupted", file=sys.stderr)
-        return 130

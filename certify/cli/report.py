@@ -6,8 +6,8 @@
   written; ``--claim KEY`` recomputes one claim and prints its status.
 * ``certify cite`` prints the identifier of the committed set
   (:func:`certify.report.citation.citation`; ``--json``: with the manifest
-  digests and the BibTeX entry); ``--write-metadata`` rewrites
-  ``CITATION.cff`` and ``.zenodo.json``.
+  digests and the BibTeX entries); ``--write-metadata`` rewrites
+  ``CITATION.cff``, ``.zenodo.json`` and the release's line in ``CHANGELOG.md``.
 """
 
 from __future__ import annotations
@@ -73,9 +73,13 @@ def _run_cite(args) -> int:
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
     elif args.bibtex:
-        print(result["bibtex"], end="")
+        print(result["bibtex"] + "\n" + result["paper_bibtex"], end="")
     else:
         print(result["identifier"])
+        print()
+        print("Cite the certificate set and the paper it checks (BibTeX; --bibtex prints only these):")
+        print()
+        print(result["bibtex"] + "\n" + result["paper_bibtex"], end="")
     return 0
 
 
@@ -95,14 +99,16 @@ def add_parser(subparsers) -> None:
     report_parser.set_defaults(func=_run_report)
 
     cite_parser = subparsers.add_parser(
-        "cite", help="print the identifier of the certificate set",
-        description=("Print the identifier of the committed set: certify-sha256: + SHA-256 of "
+        "cite", help="print the identifier of the certificate set and the BibTeX entries to cite",
+        description=("Print the identifier of the committed set (first line): certify-sha256: + SHA-256 of "
                      "'certify-set v1\\ncertificates/manifest.json <C>\\nproofs/manifest.json <R>\\n' "
-                     "with C, R the SHA-256 of the two manifests."))
+                     "with C, R the SHA-256 of the two manifests; then BibTeX entries for the set and for "
+                     "the paper (the arXiv preprint arXiv:1310.4544 whose equation numbers certify uses, "
+                     "and the published version, Nat. Commun. 7, 11345 (2016))."))
     cite_parser.add_argument("--root", default=".", help="repository root (default .)")
     cite_parser.add_argument("--json", action="store_true",
                              help="identifier, manifest digests and BibTeX entry as JSON")
-    cite_parser.add_argument("--bibtex", action="store_true", help="print the BibTeX entry")
+    cite_parser.add_argument("--bibtex", action="store_true", help="print only the BibTeX entries")
     cite_parser.add_argument("--write-metadata", action="store_true",
-                             help="also rewrite CITATION.cff and .zenodo.json at the root")
+                             help="also rewrite CITATION.cff, .zenodo.json and this release's identifier in CHANGELOG.md")
     cite_parser.set_defaults(func=_run_cite)

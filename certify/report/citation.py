@@ -42,8 +42,8 @@ from certify.errors import InputError
 from certify.builder.jsonio import dumps, sha256_file, write_atomic
 
 __all__ = ["CITATION_FILES", "IDENTIFIER_PREFIX", "write_proofs_manifest", "set_identifier",
-           "set_identifier_from_digests", "citation", "bibtex", "citation_cff", "zenodo_json",
-           "write_citation_files", "write_citation_metadata", "proofs_provenance"]
+           "set_identifier_from_digests", "citation", "bibtex", "paper_bibtex", "citation_cff", "zenodo_json",
+           "write_citation_files", "write_citation_metadata", "update_changelog", "proofs_provenance"]
 
 IDENTIFIER_PREFIX = "certify-sha256:"
 CITATION_FILES = ("citation.bib", "citation.md")
@@ -51,12 +51,20 @@ CITATION_FILES = ("citation.bib", "citation.md")
 
 TITLE = "certify: exact certificates for device-independent randomness amplification with four devices"
 AUTHOR = "certify contributors"
-PAPER = {
-    # The arXiv text the project follows (its equation numbers are the ones cited).
-    "authors": [("Brandão", "F. G. S. L."), ("Ramanathan", "R."), ("Grudka", "A."), ("Horodecki", None)],
-    "title": "Randomness amplification with a finite number of devices",
-    "notes": "et al.; four no-signalling devices",
+RELEASE_YEAR = 2026
+"""Year of this release (a constant, so that the citation files are a function of the content)."""
+
+PAPER_AUTHORS = (("Brandão", "F. G. S. L."), ("Ramanathan", "R."), ("Grudka", "A."), ("Horodecki", ""))
+"""The first authors of the paper, as the project cites them (``et al.`` follows)."""
+PAPER_ARXIV = "1310.4544"
+"""The preprint whose text and equation numbers the project follows."""
+PAPER_PUBLISHED = {
+    "title": "Realistic noise-tolerant randomness amplification using finite number of devices",
+    "journal": "Nature Communications", "volume": "7", "pages": "11345", "year": "2016",
+    "doi": "10.1038/ncomms11345",
 }
+"""The published version of the paper."""
+PAPER_KEYS = ("brandao2013arxiv", "brandao2016natcommun")
 
 
 def proofs_provenance() -> dict:
@@ -131,6 +139,7 @@ def citation(certificates_dir: Path, proofs_dir: Path) -> dict:
         "proofs_manifest_sha256": proofs_digest,
         "certify_version": __version__,
         "bibtex": bibtex(identifier),
+        "paper_bibtex": paper_bibtex(),
     }
 
 
@@ -138,8 +147,13 @@ def _key(identifier: str) -> str:
     return "certify_" + identifier[len(IDENTIFIER_PREFIX):][:12]
 
 
+def _bibtex_authors() -> str:
+    names = [family.replace("ã", "{\\~a}") + (", " + given if given else "") for family, given in PAPER_AUTHORS]
+    return " and ".join(names + ["others"])
+
+
 def bibtex(identifier: str) -> str:
-    """BibTeX entry for the certificate set (no year: the entry is a function of the content only).
+    """BibTeX entry for the certificate set (a function of the content and the release only).
 
     >>> print(bibtex("certify-sha256:" + "ab" * 32).splitlines()[0])
     @misc{certify_abababababab,
@@ -148,11 +162,47 @@ def bibtex(identifier: str) -> str:
         f"@misc{{{_key(identifier)},\n"
         f"  title = {{{{{TITLE}}}: certificate set {identifier}}},\n"
         f"  author = {{{{{AUTHOR}}}}},\n"
+        f"  year = {{{RELEASE_YEAR}}},\n"
+        f"  version = {{{__version__}}},\n"
         f"  note = {{Exact certificates and proof reports (certify {__version__}) for Lemmas 10 and 11 "
-        f"and Theorems 20 and 27 of Brand{{\\~a}}o et al.; identifier {identifier}, the SHA-256 over "
-        f"certificates/manifest.json and proofs/manifest.json; re-check with "
-        f"\\texttt{{certify audit certificates/lemma11}} and \\texttt{{certify cite}}}},\n"
+        f"and Theorems 20 and 27 of Brand{{\\~a}}o et al., arXiv:{PAPER_ARXIV} (published in "
+        f"Nat. Commun. 7, 11345 (2016)); "
+        f"identifier {identifier}, the SHA-256 over certificates/manifest.json and proofs/manifest.json; "
+        f"re-check with \\texttt{{certify audit}} and \\texttt{{certify cite}}}},\n"
         f"  howpublished = {{Software and data, certify {__version__}}}\n"
+        "}\n"
+    )
+
+
+def paper_bibtex() -> str:
+    """BibTeX entries for the paper: the arXiv preprint whose text and equation numbers
+    the project follows, and the published version.
+
+    >>> print(paper_bibtex().splitlines()[0])
+    @misc{brandao2013arxiv,
+    """
+    published = PAPER_PUBLISHED
+    return (
+        f"@misc{{{PAPER_KEYS[0]},\n"
+        f"  author = {{{_bibtex_authors()}}},\n"
+        f"  year = {{2013}},\n"
+        f"  eprint = {{{PAPER_ARXIV}}},\n"
+        f"  archivePrefix = {{arXiv}},\n"
+        f"  primaryClass = {{quant-ph}},\n"
+        f"  howpublished = {{arXiv:{PAPER_ARXIV} [quant-ph]}},\n"
+        f"  url = {{https://arxiv.org/abs/{PAPER_ARXIV}}},\n"
+        f"  note = {{Preprint; the text and equation numbers followed by certify. Published as "
+        f"Nat. Commun. 7, 11345 (2016), doi:{PAPER_PUBLISHED['doi']}}}\n"
+        "}\n\n"
+        f"@article{{{PAPER_KEYS[1]},\n"
+        f"  author = {{{_bibtex_authors()}}},\n"
+        f"  title = {{{{{published['title']}}}}},\n"
+        f"  journal = {{{published['journal']}}},\n"
+        f"  volume = {{{published['volume']}}},\n"
+        f"  pages = {{{published['pages']}}},\n"
+        f"  year = {{{published['year']}}},\n"
+        f"  doi = {{{published['doi']}}},\n"
+        f"  url = {{https://doi.org/{published['doi']}}}\n"
         "}\n"
     )
 
@@ -173,6 +223,8 @@ def _citation_page(identifier: str) -> str:
         "",
         "```bibtex",
         bibtex(identifier).rstrip("\n"),
+        "",
+        paper_bibtex().rstrip("\n"),
         "```",
         "",
         "[Index](index.md)",
@@ -185,16 +237,19 @@ def write_citation_files(proofs_dir: Path, certificates_dir: Path) -> list[Path]
     identifier = set_identifier(certificates_dir, proofs_dir)
     bib = Path(proofs_dir) / "citation.bib"
     page = Path(proofs_dir) / "citation.md"
-    write_atomic(bib, bibtex(identifier))
+    write_atomic(bib, bibtex(identifier) + "\n" + paper_bibtex())
     write_atomic(page, _citation_page(identifier))
     return [bib, page]
 
 
 def citation_cff(identifier: str) -> str:
-    """``CITATION.cff`` (Citation File Format 1.2.0) carrying the identifier."""
-    paper_authors = "\n".join(
-        f"      - family-names: \"{family}\"" + (f"\n        given-names: \"{given}\"" if given else "")
-        for family, given in PAPER["authors"])
+    """``CITATION.cff`` (Citation File Format 1.2.0) carrying the identifier and both versions of the paper."""
+    def authors(indent: str) -> str:
+        return "\n".join(f"{indent}- family-names: \"{family}\""
+                         + (f"\n{indent}  given-names: \"{given}\"" if given else "")
+                         for family, given in PAPER_AUTHORS) + f"\n{indent}- name: \"et al.\""
+
+    published = PAPER_PUBLISHED
     return (
         "cff-version: 1.2.0\n"
         "message: \"If you use these certificates, please cite the certificate set by its identifier "
@@ -204,6 +259,7 @@ def citation_cff(identifier: str) -> str:
         "authors:\n"
         f"  - name: \"{AUTHOR}\"\n"
         f"version: \"{__version__}\"\n"
+        f"date-released: \"{RELEASE_YEAR}-12-02\"\n"
         "license: MIT\n"
         "identifiers:\n"
         "  - type: other\n"
@@ -217,10 +273,21 @@ def citation_cff(identifier: str) -> str:
         "  - exact arithmetic\n"
         "references:\n"
         "  - type: article\n"
-        f"    title: \"{PAPER['title']}\"\n"
+        f"    title: \"{published['title']}\"\n"
         "    authors:\n"
-        f"{paper_authors}\n"
-        f"    notes: \"{PAPER['notes']}\"\n"
+        f"{authors('      ')}\n"
+        f"    journal: \"{published['journal']}\"\n"
+        f"    volume: {published['volume']}\n"
+        f"    start: {published['pages']}\n"
+        f"    year: {published['year']}\n"
+        f"    doi: \"{published['doi']}\"\n"
+        f"    url: \"https://doi.org/{published['doi']}\"\n"
+        "    identifiers:\n"
+        "      - type: doi\n"
+        f"        value: \"{published['doi']}\"\n"
+        "      - type: other\n"
+        f"        value: \"arXiv:{PAPER_ARXIV}\"\n"
+        "        description: \"the preprint (2013) whose text and equation numbers certify follows\"\n"
     )
 
 
@@ -238,16 +305,49 @@ def zenodo_json(identifier: str) -> str:
         "version": __version__,
         "keywords": ["randomness amplification", "no-signalling", "linear programming certificates",
                      "exact arithmetic"],
+        "publication_date": f"{RELEASE_YEAR}-12-02",
+        "related_identifiers": [
+            {"identifier": PAPER_PUBLISHED["doi"], "relation": "isSupplementTo", "scheme": "doi"},
+            {"identifier": f"arXiv:{PAPER_ARXIV}", "relation": "isSupplementTo", "scheme": "arxiv"},
+        ],
         "notes": f"certificate set identifier: {identifier}",
     }
     return dumps(document)
 
 
+_CHANGELOG_LINE = re.compile(r"^Set identifier: `certify-sha256:[0-9a-f]{64}`$", re.M)
+
+
+def update_changelog(text: str, identifier: str) -> str:
+    """``CHANGELOG.md`` with the set identifier of this release's section (``## <version> ...``)
+    set to ``identifier``; the sections of earlier releases are left as they are.
+
+    >>> text = "# Changelog\\n\\n## 9.9 (2026)\\n\\nSet identifier: `certify-sha256:" + "0" * 64 + "`\\n"
+    >>> update_changelog(text.replace("9.9", __version__), "certify-sha256:" + "1" * 64).count("1" * 64)
+    1
+    """
+    heading = re.search(rf"^## {re.escape(__version__)}\b.*$", text, re.M)
+    if heading is None:
+        raise InputError(f"CHANGELOG.md: no section '## {__version__}' for this release")
+    following = re.search(r"^## ", text[heading.end():], re.M)
+    end = heading.end() + (following.start() if following else len(text) - heading.end())
+    section = text[heading.end():end]
+    if not _CHANGELOG_LINE.search(section):
+        raise InputError(f"CHANGELOG.md: the section '## {__version__}' has no 'Set identifier:' line")
+    section = _CHANGELOG_LINE.sub(f"Set identifier: `{identifier}`", section, count=1)
+    return text[:heading.end()] + section + text[end:]
+
+
 def write_citation_metadata(root: Path) -> list[Path]:
-    """Write ``CITATION.cff`` and ``.zenodo.json`` at the repository root from the committed set."""
+    """Write ``CITATION.cff`` and ``.zenodo.json`` at the repository root from the committed set,
+    and this release's identifier into ``CHANGELOG.md`` (when the root has one)."""
     root = Path(root)
     identifier = set_identifier(root / "certificates", root / "proofs")
-    cff, zenodo = root / "CITATION.cff", root / ".zenodo.json"
+    cff, zenodo, changelog = root / "CITATION.cff", root / ".zenodo.json", root / "CHANGELOG.md"
     write_atomic(cff, citation_cff(identifier))
     write_atomic(zenodo, zenodo_json(identifier))
-    return [cff, zenodo]
+    written = [cff, zenodo]
+    if changelog.exists():
+        write_atomic(changelog, update_changelog(changelog.read_text(encoding="utf-8"), identifier))
+        written.append(changelog)
+    return written

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Sequence
 
 from certify.builder.regenerate import PARTS, build_parts, install_parts, replace_folder
-from certify.errors import InputError
+from certify.errors import ClaimNotProven, InputError
 from certify.report.citation import write_citation_metadata
 from certify.report.context import ReportContext
 from certify.report.pages import collect_claims, write_proofs
@@ -45,23 +45,41 @@ def regenerate(root: Path, only: Sequence[str] | None = None, workers: int = 2,
     unknown = [name for name in selected if name not in part_names()]
     if unknown:
         raise InputError(f"--only: unknown part(s) {unknown}; expected some of {part_names()}")
-    root.mkdir(parents=True, exist_ok=True)
+    if root.exists() and not root.is_dir():
+        raise InputError(f"--out {root}: not a folder")
+    if not root.exists():
+        if not root.parent.is_dir():
+            raise InputError(f"--out {root}: its parent folder {root.parent} does not exist "
+                             f"(regenerate creates ROOT itself, not the folders above it)")
+        root.mkdir()
     staging = Path(tempfile.mkdtemp(prefix=".certify-regenerate-", dir=root))
     summary: dict = {"parts": {}, "proofs": [], "seconds": {}}
     try:
-        certificate_parts = [name for name in selected if name in PARTS]
-        summary["parts"] = build_parts(staging, certificate_parts, workers, show_progress, summary["seconds"])
-        install_parts(staging, root, certificate_parts)
-        if PROOFS_PART in selected:
-            start = time.monotonic()
-            written = write_proofs(staging / "proofs", root / "certificates")
-            replace_folder(staging / "proofs", root / "proofs")
-            write_citation_metadata(root)  # CITATION.cff and .zenodo.json carry the set identifier
-            summary["proofs"] = [str(Path("proofs") / p.relative_to(staging / "proofs")) for p in written]
-            summary["seconds"][PROOFS_PART] = time.monotonic() - start
+        _build_into(root, staging, selected, workers, show_progress, summary)
+    except OSError as error:  # name the user's folder, not the staging folder
+        if error.filename and str(error.filename).startswith(str(staging)):
+            error.filename = str(root / Path(error.filename).relative_to(staging))
+        raise
+    except (InputError, ClaimNotProven) as error:
+        raise type(error)(str(error).replace(str(staging), str(root))) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return summary
+
+
+def _build_into(root: Path, staging: Path, selected: list[str], workers: int, show_progress: bool,
+                summary: dict) -> None:
+    """The certificate parts, then the proofs, built in ``staging`` and swapped into ``root``."""
+    certificate_parts = [name for name in selected if name in PARTS]
+    summary["parts"] = build_parts(staging, certificate_parts, workers, show_progress, summary["seconds"])
+    install_parts(staging, root, certificate_parts)
+    if PROOFS_PART in selected:
+        start = time.monotonic()
+        written = write_proofs(staging / "proofs", root / "certificates")
+        replace_folder(staging / "proofs", root / "proofs")
+        write_citation_metadata(root)  # CITATION.cff and .zenodo.json carry the set identifier
+        summary["proofs"] = [str(Path("proofs") / p.relative_to(staging / "proofs")) for p in written]
+        summary["seconds"][PROOFS_PART] = time.monotonic() - start
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
