@@ -87,12 +87,18 @@ def _tree(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def stale_proofs(root: Path) -> list[str]:
-    """Files under ``root/proofs`` that differ from a fresh :func:`write_proofs` (empty: up to date)."""
+def stale_proofs(root: Path, fresh_proofs: Path | None = None) -> list[str]:
+    """Files under ``root/proofs`` that differ from a fresh :func:`write_proofs` (empty: up to date).
+
+    ``fresh_proofs`` is a folder :func:`write_proofs` already wrote from the same
+    certificates (to compare against it instead of writing the pages again).
+    """
     staging = Path(tempfile.mkdtemp(prefix=".certify-report-", dir=root))
     try:
-        write_proofs(staging / "proofs", root / "certificates")
-        fresh = _tree(staging / "proofs")
+        if fresh_proofs is None:
+            write_proofs(staging / "proofs", root / "certificates")
+            fresh_proofs = staging / "proofs"
+        fresh = _tree(fresh_proofs)
         committed = _tree(root / "proofs") if (root / "proofs").is_dir() else {}
     finally:
         shutil.rmtree(staging, ignore_errors=True)
