@@ -30,6 +30,7 @@ COMMAND_MODULES = {
     "certify.cli.simulate": ("simulate",),
     "certify.cli.params": ("params",),
     "certify.cli.report": ("report", "cite"),
+    "certify.cli.referee": ("referee",),
 }
 
 
