@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from certify.cli.options import add_certificates
+from certify.cli.options import add_certificates, add_quiet, progress_for
 from certify.errors import InputError
 from certify.params.figure import plot_trade_off
 from certify.params.report import DEFAULT_TARGET, params_report, report_text
@@ -24,7 +24,8 @@ def _run(args) -> int:
             print(f"wrote {written}")
             return 0
     report = params_report(args.epsilon, args.delta, args.n, args.target_error, args.output_bits,
-                           args.certificates, args.white_noise, args.bit_flip, args.rao_error_log2)
+                           args.certificates, args.white_noise, args.bit_flip, args.rao_error_log2,
+                           progress=progress_for(args, "params: sections"))
     if args.json:
         json.dump(report, sys.stdout, indent=2, sort_keys=True, default=str)
         sys.stdout.write("\n")
@@ -68,6 +69,7 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--rao-error-log2",
                         help=("log2 of the L1 error of Rao's extractor for Theorem 27 (no published "
                               "constant; without it that term is left out and the output says so)"))
+    add_quiet(parser)
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
     parser.add_argument("--plot", metavar="FILE", help="write Fig. 6 (both curves) to FILE.png or FILE.svg")
     parser.set_defaults(func=_run)
