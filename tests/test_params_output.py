@@ -104,3 +104,50 @@ def test_params_progress_is_called_per_section():
     calls = []
     params_report("1/10", certificates="no-such-folder", progress=lambda done, total: calls.append((done, total)))
     assert calls == [(k, 6) for k in range(1, 7)]
+
+
+# ----------------------------------------------------------------------------- Fig. 6
+
+def test_figure_png_is_300_dpi_and_marks_the_given_epsilon(tmp_path):
+    import struct
+
+    target = tmp_path / "fig6.png"
+    assert main(["params", "--plot", str(target)]) == 0
+    data = target.read_bytes()
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (1920, 1260)                       # 6.4 x 4.2 inches at 300 dpi
+    chunk = data.index(b"pHYs")                                  # pixels per metre, 300 dpi = 11811
+    assert struct.unpack(">II", data[chunk + 4:chunk + 12]) == (11811, 11811)
+    assert not list(tmp_path.glob(".tmp-*"))                    # written to a temporary file, renamed
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".pdf"])
+def test_figure_vector_formats_are_deterministic_and_undated(tmp_path, suffix):
+    from certify.params.figure import plot_trade_off
+
+    first = plot_trade_off(tmp_path / f"a{suffix}", epsilon="1/4").read_bytes()
+    second = plot_trade_off(tmp_path / f"b{suffix}", epsilon="1/4").read_bytes()
+    assert first == second
+    assert b"CreationDate" not in first and b"<dc:date>" not in first
+
+
+def test_figure_legend_carries_each_formula_and_the_marked_values(tmp_path):
+    from certify.params.figure import plot_trade_off
+
+    text = plot_trade_off(tmp_path / "fig6.svg", epsilon="1/10").read_text()
+    assert r"$\delta_{\max} = (1/2-\varepsilon)^8/2$" in text     # the paper's curve, eq. (111)
+    assert "128/390625 ≈ 3.277e-4" in text                        # paper delta_max at eps = 1/10
+    assert r"\varepsilon = 1/10" in text
+    if HAVE_CERTIFICATES:
+        # b* = 2 for the committed certificates: delta_max = b*^2 (1/2 - eps)^8 / 2 = 2 (1/2 - eps)^8
+        assert r"b^{*2}(1/2-\varepsilon)^8/2 = 2\,(1/2-\varepsilon)^8" in text
+        assert "512/390625 ≈ 0.001311" in text
+
+
+def test_figure_default_marks_one_tenth_and_refuses_other_formats(tmp_path, capsys):
+    from certify.params.figure import DEFAULT_MARKED_EPSILON, plot_trade_off
+
+    assert DEFAULT_MARKED_EPSILON == Fraction(1, 10)
+    assert r"\varepsilon = 1/10" in plot_trade_off(tmp_path / "fig6.svg").read_text()
+    assert main(["params", "--plot", str(tmp_path / "fig6.jpg")]) == 2
+    assert ".png, .svg, .pdf" in capsys.readouterr().err
