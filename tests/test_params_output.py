@@ -54,7 +54,7 @@ def test_report_text_reads_without_the_code(report):
     assert "n0 = ⌊1/δ^4⌋ = 1,387,778,780,781,445 ≈ 1.388e15" in flat
     assert "paper choice:" in text and "optimised:" in text   # each variant explained
     assert "388,110" in text
-    assert "none of these n is covered by the paper's proof" in flat
+    assert "Coverage: none of these n reaches n0." in flat
     assert "not covered by the paper's proof of Theorem 20 as written" in flat
     assert max(len(line) for line in text.splitlines()) <= 110
 
@@ -103,7 +103,7 @@ def test_params_quiet_and_json_print_no_progress(capsys):
 def test_params_progress_is_called_per_section():
     calls = []
     params_report("1/10", certificates="no-such-folder", progress=lambda done, total: calls.append((done, total)))
-    assert calls == [(k, 6) for k in range(1, 7)]
+    assert calls == [(k, 6) for k in range(0, 7)]
 
 
 # ----------------------------------------------------------------------------- Fig. 6

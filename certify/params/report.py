@@ -65,11 +65,11 @@ VARIANTS = {
 }
 """What the two round counts of the finite-size calculator mean (:mod:`certify.params.finite_size`)."""
 
-COVERAGE_NOTE = ("The proof of Theorem 20 considers only n >= n0 (delta_Az = n^(-1/4) <= delta); it uses "
-                 "that only to get mu > 0 and gamma < 1 at delta + delta_Az (eq. (94)). Lemma 18 and "
-                 "Proposition 19 hold for any delta, delta_Az > 0, so for n < n0 the computed bound rests "
-                 "on those lemmas with gamma < 1 and mu > 0 checked at that n: a consequence of the "
-                 "paper's lemmas computed here, not covered by the paper's proof of Theorem 20 as written.")
+COVERAGE_NOTE = ("The proof of Theorem 20 needs n >= n0 only to get mu > 0 and gamma < 1 at delta + delta_Az "
+                 "(eq. (94)); Lemma 18 and Proposition 19, on which the bound rests, hold for any delta, "
+                 "delta_Az > 0. A round count below n0 is what those lemmas give with explicit constants "
+                 "and with gamma < 1 and mu > 0 checked at that n: a result computed here, not covered by "
+                 "the paper's proof of Theorem 20 as written.")
 
 
 def _conditions(found: dict, delta, n0_paper, n0_needed, condition_holds) -> dict:
@@ -267,6 +267,9 @@ def params_report(epsilon, protocol_delta=None, rounds=None, target_error=DEFAUL
         if progress is not None:
             progress(next(steps), SECTIONS)
 
+    if progress is not None:
+        progress(0, SECTIONS)  # shows the display at once; the first section takes a while
+
     value_functions, source = load_certified_value_functions(certificates)
     advance()
     lemma10 = _lemma10_section(eps, delta, value_functions, source)
@@ -302,6 +305,7 @@ _SHORT_GROUP = re.compile(r"\([^()]{1,14}\)")
 def _wrap(text: str, indent: str = "  ", first: str | None = None) -> list[str]:
     """Wrapped prose; short parenthesised groups such as (1/2 − ε) are not broken."""
     protected = _SHORT_GROUP.sub(lambda match: match.group(0).replace(" ", "\u00a0"), text)
+    protected = re.sub(r" ([=≈≤≥<>]) ", "\u00a0\\1\u00a0", protected)
     lines = textwrap.wrap(protected, WIDTH, initial_indent=indent if first is None else first,
                           subsequent_indent=indent, break_on_hyphens=False)
     return [line.replace("\u00a0", " ") for line in lines]
@@ -329,10 +333,10 @@ def _checked_instead(entry: dict, t20: dict) -> str:
     if "lemma9_threshold_tau" in chain:
         delta_az = Fraction(chain["delta_az"])
         relation = "≤" if delta_az <= Fraction(t20["protocol_delta"]) else ">"
-        return (f"γ(τ) < 1 and μ > 0 at its choice δ_Az ≈ {decimal_text(delta_az)} ({relation} δ), "
+        return (f"γ(τ) < 1, μ > 0 at its δ_Az ≈ {decimal_text(delta_az)} ({relation} δ), "
                 f"τ ≈ {decimal_text(Fraction(chain['lemma9_threshold_tau']))}")
     start = chain["n_gamma_below_one"]["value"]
-    return f"γ < 1 and μ > 0 at δ + n^(−1/4), true from n = {start:,} on"
+    return f"γ < 1, μ > 0 at δ + n^(−1/4) (from n = {start:,} on)"
 
 
 def _finite_size_lines(t20: dict) -> list[str]:
@@ -360,7 +364,7 @@ def _finite_size_lines(t20: dict) -> list[str]:
                      f"{_upper_text(entry['bound_at_rounds'])}")
         if not conditions["covered_by_paper_proof"]:
             outside.append(entry)
-            lines.append(f"  {'':<27}instead: {_checked_instead(entry, t20)}")
+            lines += _wrap(f"instead: {_checked_instead(entry, t20)}", " " * 31, " " * 29)
     lines.append("  Each n meets the target and n − 1 does not.")
     variants = t20["finite_size"]["variants"]
     lines += _wrap(_symbols("paper choice: " + variants["paper_choice"] + "."), "    ", "  ")
@@ -370,10 +374,10 @@ def _finite_size_lines(t20: dict) -> list[str]:
     if outside:
         if n0 is None:
             summary = "Theorem 20 asks δ > 0, so its proof covers none of these rows"
-        elif len(outside) == len(rows):
-            summary = "none of these n is covered by the paper's proof"
+        elif all(entry["rounds"] < n0_needed for entry in outside) and len(outside) == len(rows):
+            summary = "none of these n reaches n0"
         else:
-            summary = "the rows with an 'instead' line lie outside the paper's proof"
+            summary = "the rows with an 'instead' line are not covered by the paper's proof as written"
         lines += _wrap("Coverage: " + summary
                        + ". " + _symbols(t20["finite_size"]["coverage_note"])
                        + ("" if n0_needed is None else
