@@ -145,7 +145,7 @@ def _coefficient_prefix(value: Fraction, first: bool) -> str:
     body = "" if size == 1 else f"{size}·"
     if first:
         return (_MINUS if value < 0 else "") + body
-    return f" {sign} {body}"
+    return f" {sign}{_PROTECT}{body}"
 
 
 def _factor_label(label: str, representation: str) -> str:
