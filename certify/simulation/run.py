@@ -164,7 +164,7 @@ def _check_lines(check: dict) -> tuple[str, str]:
     elif check["name"] == "acceptance":
         expected = ("either decision passes (it lies between α and 1 − α)"
                     if check["expected"].startswith("either") else f"it must {check['expected']}")
-        figures = (f"predicted P(accept) = {check['predicted_acceptance_probability']:.4g}, so {expected}; "
+        figures = (f"predicted P(accept) ≈ {check['predicted_acceptance_probability']:.4g}, so {expected}; "
                    f"the run {'accepted' if check['accepted'] else 'aborted'}")
     elif check["name"] == "lemma7":
         figures = (f"s = {decimal_text(Fraction(check['deviation_exact']))}, radius "
