@@ -16,7 +16,10 @@ Two modes, one function, :func:`parse_exact`:
   writes (``"-3/4"``, ``"7"``): no decimal point, no ``"-0"``, no ``"2/4"``,
   no ``"1/1"``. The trusted checker keeps its own copy of this rule.
 
-:func:`format_exact` writes the canonical string. Errors are
+:func:`format_exact` writes the canonical string; :func:`decimal_text` a short
+decimal copy for people to read (rounded exactly from the Fraction, never via
+a float, and always printed beside or labelled as a copy of the exact value).
+Errors are
 :class:`~certify.errors.InputError` naming ``where`` (an option such as
 ``--epsilon`` or a JSON path such as ``$.value_function.pieces[0].slope``).
 
@@ -41,7 +44,7 @@ from fractions import Fraction
 
 from certify.errors import InputError
 
-__all__ = ["parse_exact", "format_exact", "MAX_DIGITS", "MAX_EXPONENT"]
+__all__ = ["parse_exact", "format_exact", "decimal_text", "MAX_DIGITS", "MAX_EXPONENT"]
 
 MAX_DIGITS = 4300
 """Digits per numeral (Python's own default int <-> str conversion limit)."""
@@ -110,3 +113,50 @@ def format_exact(value) -> str:
     if isinstance(value, float):
         raise TypeError("floats are never written as exact numbers")
     return str(value) if type(value) is Fraction else str(Fraction(value))
+
+
+def _floor_log10(value: Fraction) -> int:
+    """``floor(log10(value))`` for a positive Fraction, exactly."""
+    exponent = len(str(value.numerator)) - len(str(value.denominator))
+    while Fraction(10) ** exponent > value:
+        exponent -= 1
+    while Fraction(10) ** (exponent + 1) <= value:
+        exponent += 1
+    return exponent
+
+
+def decimal_text(value, significant: int = 4, *, up: bool = False) -> str:
+    """A readable decimal copy of an exact number, rounded (half to even) from the exact value.
+
+    Positional between 0.001 and 100000, else ``mantissa e exponent``; trailing
+    zeros dropped; ``up=True`` rounds away from zero instead (to show an upper
+    bound as one). Only for display: decisions use the exact value.
+
+    >>> decimal_text(Fraction(211, 625)), decimal_text(Fraction(128, 390625)), decimal_text(1387778780781445)
+    ('0.3376', '3.277e-4', '1.388e15')
+    >>> decimal_text(Fraction(1, 3), 2), decimal_text(0), decimal_text(-2), decimal_text(Fraction(99999, 10**6), 3)
+    ('0.33', '0', '-2', '0.1')
+    >>> decimal_text(Fraction(1, 3), 2, up=True)
+    '0.34'
+    """
+    if isinstance(value, float):
+        raise TypeError("decimal_text takes an exact number, not a float")
+    value = Fraction(value)
+    if significant < 1:
+        raise ValueError(f"significant: expected at least 1 digit, got {significant}")
+    if value == 0:
+        return "0"
+    sign, magnitude = ("-" if value < 0 else ""), abs(value)
+    exponent = _floor_log10(magnitude)
+    scale = exponent - significant + 1
+    scaled = magnitude / Fraction(10) ** scale
+    digits = -(-scaled.numerator // scaled.denominator) if up else round(scaled)  # exact; half to even
+    if digits == 10 ** significant:  # rounding carried into a new digit (9.9996 -> 10.00)
+        digits, exponent, scale = digits // 10, exponent + 1, scale + 1
+    if -3 <= exponent < 5:
+        text = format_exact(Fraction(digits) * Fraction(10) ** scale) if scale >= 0 else \
+            f"{digits // 10 ** -scale}.{digits % 10 ** -scale:0{-scale}d}".rstrip("0").rstrip(".")
+        return sign + text
+    mantissa = str(digits)
+    mantissa = (mantissa[0] + "." + mantissa[1:]).rstrip("0").rstrip(".")
+    return f"{sign}{mantissa}e{exponent}"

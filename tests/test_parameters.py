@@ -199,7 +199,7 @@ def test_params_command_json(capsys):
     (["params", "--epsilon", "1/10", "--delta=-1/100"], "--delta"),
     (["params", "--epsilon", "1/10", "--target-error", "2"], "--target-error"),
     (["params"], "--epsilon"),
-    (["params", "--plot", "figure.pdf"], "--plot"),
+    (["params", "--plot", "figure.jpg"], "--plot"),
 ])
 def test_params_command_bad_input(argv, fragment, capsys):
     from certify.cli.main import main

@@ -19,6 +19,7 @@ reduced path).
 
 from __future__ import annotations
 
+import textwrap
 from fractions import Fraction
 from typing import Callable
 
@@ -34,13 +35,17 @@ from certify.lp.expression import BellExpression, paper_bell_expression, penalty
 from certify.lp.no_signalling import NoSignallingSystem
 from certify.lp.reduced import parity_family_targets, reduced_certificate
 from certify.lp.scenario import select_targets
-from certify.numbers import format_exact, parse_exact
+from certify.numbers import decimal_text, format_exact, parse_exact
 
-__all__ = ["optimum_table", "REDUCED_ABOVE"]
+__all__ = ["optimum_table", "optimum_text", "REDUCED_ABOVE", "LIST_ALL_UP_TO"]
 
 REDUCED_ABOVE = 1024
 """Scenarios with more probabilities use the symmetry-reduced LPs of
 :mod:`certify.lp.reduced` (the dense rational engine is too slow there)."""
+
+LIST_ALL_UP_TO = 256
+""":func:`optimum_text` lists every pair up to this many (all 256 of the paper's), else a few per
+value and says how to get all."""
 
 Progress = Callable[[int, int], None] | None
 
@@ -159,3 +164,49 @@ def optimum_table(expression, bell_value, setting: str | None = None,
     if reduced:
         return _reduced_table(expression, bell_value, targets, with_certificates, progress)
     return _full_table(expression, bell_value, targets, with_certificates, progress)
+
+
+def optimum_text(table: dict, all_pairs: bool = False, width: int = 100) -> str:
+    """A table of :func:`optimum_table` for a person: one row per distinct optimum, with its decimal,
+    the number of pairs and the pairs (``setting|outcome``).
+
+    Every pair is listed when there are at most :data:`LIST_ALL_UP_TO` of them or
+    ``all_pairs``; otherwise the first few of each value and a line saying how
+    many are left out and that ``--all`` lists them (nothing is dropped silently).
+
+    >>> print(optimum_text({"bell_value": "1/10", "optima": {"00|00": "11/20", "00|01": "1/10", "11|00": "1/10"},
+    ...                     "expression": "chsh", "penalty": {"sign": 1, "offset": "0"}}))
+    max P(x*|u*) over no-signalling boxes with penalty value C·P − 0 ≤ 1/10 (C = B; expression chsh), 3 pairs
+      each value checked exactly by a dual line and a witness box
+      max P(x*|u*)         decimal  pairs  setting|outcome
+      11/20                0.55         1  00|00
+      1/10                 0.1          2  00|01, 11|00
+    """
+    optima = table["optima"]
+    if "expression" in table:
+        sign = "B" if table["penalty"]["sign"] == 1 else "−B"
+        constraint = (f"penalty value C·P − {table['penalty']['offset']} ≤ {table['bell_value']} "
+                      f"(C = {sign}; expression {table['expression']})")
+    else:
+        constraint = f"B·P ≤ {table['bell_value']} (B of eq. (7), the plain Bell sum of Lemma 11)"
+    groups: dict[str, list[str]] = {}
+    for key, value in optima.items():
+        groups.setdefault(value, []).append(key)
+    show_all = all_pairs or len(optima) <= LIST_ALL_UP_TO
+    lines = [f"max P(x*|u*) over no-signalling boxes with {constraint}, {len(optima):,} "
+             f"pair{'s' if len(optima) != 1 else ''}",
+             "  each value checked exactly by a dual line and a witness box",
+             f"  {'max P(x*|u*)':<20} {'decimal':<8} {'pairs':>5}  setting|outcome"]
+    indent = " " * 39
+    hidden = 0
+    for value, keys in sorted(groups.items(), key=lambda item: Fraction(item[0]), reverse=True):
+        shown = keys if show_all else keys[:8]
+        hidden += len(keys) - len(shown)
+        listing = ", ".join(shown) + ("" if len(shown) == len(keys) else f", … ({len(keys) - len(shown):,} more)")
+        head = f"  {value:<20} {decimal_text(Fraction(value)):<8} {len(keys):>5}  "
+        lines += textwrap.wrap(listing, width, initial_indent=head, subsequent_indent=indent,
+                               break_on_hyphens=False) or [head.rstrip()]
+    if hidden:
+        lines.append(f"  {hidden:,} of {len(optima):,} pairs not listed; --all lists every pair "
+                     "(--json gives them all too)")
+    return "\n".join(lines)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from certify.builder.bounds import expression_bounds
+from certify.builder.bounds import bounds_text, expression_bounds
 from certify.builder.optimum import REDUCED_ABOVE
 from certify.cli.options import add_json, add_quiet, print_json, progress_for
 from certify.formats.library import builtin_names, resolve_expression
@@ -17,15 +17,7 @@ def _run(args) -> int:
     if args.json:
         print_json(result)
         return 0
-    sense = "min" if expression.direction == "minimise" else "max"
-    print(f"{expression.name} ({expression.direction} B.P; {result['canonical_order']})")
-    print(f"  local bound ({sense} over deterministic strategies): {result['local_bound']}"
-          f"  strategy {' '.join(result['local_strategy'])}")
-    print(f"  no-signalling optimum:                         {result['ns_optimum']}")
-    print(f"  Bell inequality (bounds differ):               {result['is_bell_inequality']}")
-    print(f"  max P(x*|u*) at the no-signalling optimum:     {result['max_output_probability_at_ns_optimum']}"
-          f"  (e.g. at {result['pairs_attaining_max'][0]})")
-    print(f"  method: {result['method']}")
+    print(bounds_text(expression, result))
     return 0
 
 
@@ -36,7 +28,10 @@ def add_parser(subparsers) -> None:
                      "see docs/certificate-format.md): the exact local bound (all deterministic strategies), "
                      "the exact no-signalling optimum, whether it is a Bell inequality (the two differ), and "
                      "the largest output probability P(x*|u*) over all settings and outcomes among "
-                     "no-signalling boxes attaining the optimum. Built-ins: " + ", ".join(builtin_names())))
+                     "no-signalling boxes attaining the optimum. The text output also prints the expression "
+                     "(in its shortest form), the penalty convention, and for an expression that is an "
+                     "affine image of CHSH or Mermin's expression the conventional figures (for CHSH: "
+                     "local 2, quantum 2√2, no-signalling 4). Built-ins: " + ", ".join(builtin_names())))
     parser.add_argument("--expression", required=True, metavar="NAME_OR_FILE",
                         help="a built-in name or a JSON expression file")
     parser.add_argument("--no-symmetry", action="store_true",

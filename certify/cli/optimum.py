@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
-from certify.builder.optimum import optimum_table
+from certify.builder.optimum import LIST_ALL_UP_TO, optimum_table, optimum_text
 from certify.cli.options import add_json, add_quiet, print_json, progress_for
 from certify.formats.library import resolve_expression
 from certify.numbers import parse_exact
@@ -20,14 +18,7 @@ def _run(args) -> int:
     if args.json:
         print_json(table)
         return 0
-    print(f"max P(x*|u*) subject to B.P <= {table['bell_value']} over no-signalling boxes "
-          f"(each value checked by a dual line and a witness box):")
-    groups: dict[str, list[str]] = {}
-    for key, value in table["optima"].items():
-        groups.setdefault(value, []).append(key)
-    for value, keys in sorted(groups.items(), key=lambda kv: Fraction(kv[0]), reverse=True):
-        shown = ", ".join(keys[:4]) + (f", ... ({len(keys)} pairs)" if len(keys) > 4 else "")
-        print(f"  {value:>10}  {shown}")
+    print(optimum_text(table, all_pairs=args.all))
     return 0
 
 
@@ -51,6 +42,9 @@ def add_parser(subparsers) -> None:
                         help="restrict to one outcome, one digit per party, e.g. 1000")
     parser.add_argument("--with-certificates", action="store_true",
                         help="include the dual line and witness box of each value")
+    parser.add_argument("--all", action="store_true",
+                        help=f"list every pair in the text output (it does up to {LIST_ALL_UP_TO} pairs; "
+                             "above that a few per value, saying how many are left out)")
     add_quiet(parser)
     add_json(parser)
     parser.set_defaults(func=_run)

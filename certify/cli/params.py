@@ -7,9 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from certify.cli.options import add_certificates
+from certify.cli.options import add_certificates, add_quiet, progress_for
 from certify.errors import InputError
-from certify.params.figure import plot_trade_off
+from certify.params.figure import DEFAULT_MARKED_EPSILON, plot_trade_off
 from certify.params.report import DEFAULT_TARGET, params_report, report_text
 
 __all__ = ["add_parser"]
@@ -19,12 +19,14 @@ def _run(args) -> int:
     if args.plot is None and args.epsilon is None:
         raise InputError("--epsilon: required (a rational in [0, 1/2), e.g. 1/10) unless only --plot is given")
     if args.plot is not None:
-        written = plot_trade_off(Path(args.plot), args.certificates)
+        written = plot_trade_off(Path(args.plot), args.certificates, args.epsilon)
         if args.epsilon is None:
             print(f"wrote {written}")
             return 0
+        print(f"wrote {written}", file=sys.stderr)
     report = params_report(args.epsilon, args.delta, args.n, args.target_error, args.output_bits,
-                           args.certificates, args.white_noise, args.bit_flip, args.rao_error_log2)
+                           args.certificates, args.white_noise, args.bit_flip, args.rao_error_log2,
+                           progress=progress_for(args, "params: sections"))
     if args.json:
         json.dump(report, sys.stdout, indent=2, sort_keys=True, default=str)
         sys.stdout.write("\n")
@@ -68,6 +70,10 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--rao-error-log2",
                         help=("log2 of the L1 error of Rao's extractor for Theorem 27 (no published "
                               "constant; without it that term is left out and the output says so)"))
+    add_quiet(parser)
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
-    parser.add_argument("--plot", metavar="FILE", help="write Fig. 6 (both curves) to FILE.png or FILE.svg")
+    parser.add_argument("--plot", metavar="FILE",
+                        help=("write Fig. 6 (delta_max against eps, paper and certified, each with its formula) "
+                              "to FILE.png (300 dpi), FILE.svg or FILE.pdf; marks the --epsilon given, else "
+                              f"eps = {DEFAULT_MARKED_EPSILON}; without --epsilon only the figure is made"))
     parser.set_defaults(func=_run)

@@ -10,7 +10,7 @@ from certify.cli.options import add_certificates
 from certify.errors import ClaimNotProven
 from certify.progress import Progress
 from certify.simulation.protocols import DEFAULT_CHUNK_ROUNDS, DEFAULT_THRESHOLD_RULE
-from certify.simulation.run import DEVICES, SOURCES, simulate
+from certify.simulation.run import DEVICES, SOURCES, simulate, simulation_text
 
 __all__ = ["add_parser"]
 
@@ -33,16 +33,7 @@ def _run(args) -> int:
     if args.json:
         print(json.dumps(document, indent=2))
     else:
-        estimate = document["bell_estimate_exact"]
-        print(f"Protocol {document['protocol']}, epsilon = {document['epsilon']}, "
-              f"source {document['source']['name']}, device {document['device']['name']} "
-              f"(B.P = {document['device']['bell_sum']})")
-        print(f"bell_count = {document['bell_count']}, L_n = {estimate}, delta = {document['delta']} "
-              f"-> {'ACCEPTED' if document['accepted'] else 'ABORTED'}; output bits: "
-              f"{document['output_bits']}")
-        if "crosscheck" in document:
-            for check in document["crosscheck"]["checks"]:
-                print(f"  crosscheck {check['name']}: {'passed' if check['passed'] else 'FAILED'}")
+        print(simulation_text(document))
     if "crosscheck" in document and not document["crosscheck"]["passed"]:
         raise ClaimNotProven("a cross-check failed (see the crosscheck object)")
     return 0

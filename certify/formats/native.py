@@ -70,7 +70,7 @@ from certify.numbers import format_exact, parse_exact
 
 __all__ = ["FORMAT", "VERSION", "SIGNALING", "COLLINS_GISIN", "CORRELATORS", "REPRESENTATIONS",
            "parse_expression", "load_expression_file", "expression_document", "to_representation",
-           "from_representation", "representation_labels", "canonical_order"]
+           "from_representation", "representation_labels", "canonical_order", "shortest_terms"]
 
 FORMAT = "certify/bell-expression"
 VERSION = 1
@@ -299,3 +299,53 @@ def expression_document(expression: BellExpression, representation: str = SIGNAL
             "scenario": expression.scenario.to_json(), "direction": expression.direction,
             "representation": representation,
             "coefficients": [format_exact(v) for v in to_representation(expression, representation)]}
+
+
+# -- a short readable form ------------------------------------------------------------------
+
+def _signaling_size(expression: BellExpression) -> int:
+    """Outcomes a per-setting listing names: per setting and coefficient, the outcomes carrying it
+    or (when shorter) the zero outcomes of a setting whose other outcomes share one coefficient."""
+    scenario = expression.scenario
+    per_setting: dict[int, list[Fraction]] = {}
+    for index, value in expression.coefficients.items():
+        per_setting.setdefault(index // scenario.num_outcome_tuples, []).append(value)
+    size = 0
+    for values in per_setting.values():
+        if len(set(values)) == 1:
+            size += min(len(values), scenario.num_outcome_tuples - len(values) + 1)
+        else:
+            size += len(values)
+    return size
+
+
+def shortest_terms(expression: BellExpression, limit: int = 4096) -> tuple[str, list[tuple[str, Fraction]]]:
+    """The expression in whichever representation names fewest terms: ``(representation, [(label, c)])``.
+
+    Candidates: the correlators (every party binary), Collins-Gisin (up to
+    ``limit`` probabilities: the conversion is dense) and the full
+    probabilities (sized as a per-setting listing, :func:`_signaling_size`);
+    ties go to that order. The two no-signalling forms are exact on
+    no-signalling boxes.
+
+    >>> from certify.formats.library import chsh_expression
+    >>> representation, terms = shortest_terms(chsh_expression())
+    >>> representation, terms[:2]
+    ('Non-signaling Correlators', [('1', Fraction(2, 1)), ('A(0) B(0)', Fraction(-1, 2))])
+    """
+    scenario = expression.scenario
+    options = []
+    if all(d == 2 for d in scenario.outcomes):
+        options.append(CORRELATORS)
+    if scenario.num_probabilities <= limit:
+        options.append(COLLINS_GISIN)
+    best = None
+    for preference, representation in enumerate(options):
+        labels = representation_labels(scenario, representation)
+        terms = [(label, v) for label, v in zip(labels, to_representation(expression, representation)) if v]
+        if best is None or len(terms) < best[0]:
+            best = (len(terms), representation, terms)
+    signaling = _signaling_size(expression)
+    if best is None or signaling < best[0]:
+        return SIGNALING, [(scenario.pair_key(j), v) for j, v in expression.coefficients.items()]
+    return best[1], best[2]

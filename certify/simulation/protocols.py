@@ -421,7 +421,7 @@ class _Line:
 
 
 PAPER_BOUND_SOURCE = "paper Lemma 11 (1 + 2 B.P)/3, uncertified"
-CERTIFIED_BOUND_SOURCE = "certificates (certificate_store.load_value_functions, exact check)"
+CERTIFIED_BOUND_SOURCE = "certificates (certify.builder.store.load_value_functions, exact check)"
 
 
 def paper_lemma11_bounds() -> dict:
@@ -478,6 +478,12 @@ def check_output_bounds(pair_counts: np.ndarray, bell_value: Fraction, bounds: d
     passed = not failures and not undecided and (target_report is None or target_report["reached_within_interval"])
     report = {
         "name": "output_bounds", "passed": passed,
+        "title": ("each observed frequency of x at u is at most its bound "
+                  + ("(1 + 2 B.P)/3 (the paper's line)" if bound_source == PAPER_BOUND_SOURCE else
+                     "v(B.P) (the certified value function)")
+                  + " plus a Hoeffding radius"
+                  + ("; the adversarial device reaches its bound on its target pair" if target else "")),
+        "paper": "Lemma 11, eq. (42)",
         "statement": ("for every (u,x): freq - r_u <= v_{u,x}(B.P), r_u = sqrt(ln(512/alpha)/(2 N_u)) "
                       "(Hoeffding, two-sided, Bonferroni over 256 pairs)"
                       + ("; target pair two-sided |freq - v| <= r_u" if target else "")),
@@ -509,7 +515,7 @@ def check_bell_counts(result: ProtocolResult, alpha: Fraction,
             acceptance_probability *= 1 - abort
         ok = p_value >= mpmath.mpf(alpha.numerator) / alpha.denominator
         all_ok &= ok
-        reports.append({"block": block, "rounds": n, "bell_count": count,
+        reports.append({"block": block, "device": block + 1, "rounds": n, "bell_count": count,
                         "per_round_probability": str(q), "expected_count": float(q * n),
                         "two_sided_p_value": _number(p_value),
                         "predicted_abort_probability": _number(abort), "passed": ok})
@@ -522,9 +528,13 @@ def check_bell_counts(result: ProtocolResult, alpha: Fraction,
         decision_ok, expectation = True, "either (acceptance probability between alpha and 1 - alpha)"
     return [
         {"name": "bell_count", "passed": all_ok, "alpha": str(alpha),
+         "title": "each tested block's Bell count fits Bin(n, q), q the device's exact SV-weighted Bell value",
+         "paper": "eq. (36)",
          "statement": "bell count ~ Bin(n, q), q = B_SV of eq. (36) (exact); two-sided p-value >= alpha",
          "blocks": reports},
         {"name": "acceptance", "passed": decision_ok, "accepted": result.accepted,
+         "title": "the accept/abort decision agrees with its exact predicted probability",
+         "paper": "the test L_n <= delta, Fig. 1 step 2 and Fig. 3 step 4",
          "predicted_acceptance_probability": _number(acceptance_probability),
          "predicted_abort_probability": _number(1 - acceptance_probability), "expected": expectation,
          "statement": "P(accept) = prod_j P(Bin(n, q_j) <= floor(delta n)); must abort if < alpha, "
@@ -550,6 +560,9 @@ def check_lemma7(n: int, count: int, mean: Fraction, alpha: Fraction) -> dict:
         within = mpmath.mpf(deviation.numerator) ** 2 / mpmath.mpf(deviation.denominator) ** 2 <= radius_sq
         tail_ok = exact_tail <= lemma7_bound * (1 + mpmath.mpf(10) ** -30)
     return {"name": "lemma7", "passed": bool(within and tail_ok),
+            "title": ("s = |L_n - Lbar_n| is within the radius sqrt(2 ln(2/alpha)/n), and the exact "
+                      "binomial tail P(|L_n - q| >= s) is at most the lemma's 2e^(-n s^2/2)"),
+            "paper": "Lemma 7, eq. (26)",
             "statement": ("s = |L_n - Lbar_n| with Lbar_n = q; exact tail P(|L_n - q| >= s) <= 2 exp(-n s^2/2) "
                           "(eq. (26)) and s <= sqrt(2 ln(2/alpha)/n)"),
             "rounds": n, "deviation": float(deviation), "deviation_exact": str(deviation),
@@ -573,9 +586,10 @@ def crosscheck(result: ProtocolResult, devices: Sequence[BoxDevice], source: SVS
         checks.append(check_output_bounds(result.pair_counts, device.bell_sum, bounds, alpha, target,
                                           bound_source))
     else:
-        checks.append({"name": "output_bounds", "passed": True,
+        checks.append({"name": "output_bounds", "passed": True, "title": "not run",
+                       "paper": "Lemma 11, eq. (42)",
                        "skipped": "devices differ; pair counts are pooled over both"})
     checks.extend(check_bell_counts(result, alpha, per_block))
-    for n, count, q in zip(result.test_rounds, result.bell_counts, per_block):
-        checks.append(check_lemma7(n, count, q, alpha))
+    for device, (n, count, q) in enumerate(zip(result.test_rounds, result.bell_counts, per_block), start=1):
+        checks.append({**check_lemma7(n, count, q, alpha), "device": device})
     return {"passed": all(c["passed"] for c in checks), "checks": checks}
