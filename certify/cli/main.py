@@ -70,6 +70,9 @@ def main(argv=None) -> int:
 
 
 def _main(argv) -> int:
+    for stream in (sys.stdout, sys.stderr):  # ε, ≈ and · stay readable on an ASCII-only terminal
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     argv = sys.argv[1:] if argv is None else list(argv)
     known = {c for commands in COMMAND_MODULES.values() for c in commands}
     first = next((a for a in argv if not a.startswith("-")), None)
@@ -83,6 +86,8 @@ def _main(argv) -> int:
     except CertifyError as error:
         print(f"certify {args.command}: error: {error}", file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:
+        raise  # handled by main: the reader went away
     except OSError as error:  # unreadable input, unwritable output folder, full disk
         print(f"certify {args.command}: error: {error.strerror or error}: {error.filename or ''}",
               file=sys.stderr)
