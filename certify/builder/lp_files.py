@@ -163,7 +163,8 @@ def write_lp(model: ExactModel, path: Path, shown_as: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class ParsedLP:
-    """An LP file as read: the sense, the objective and the labelled rows, exactly."""
+    """An LP file as read: the sense, the objective and the labelled rows, exactly
+    (read-only: files with the same rows share one parse)."""
 
     name: str
     sense: str                                          # "maximise" | "minimise"
@@ -266,6 +267,19 @@ def read_lp_text(text: str, where: str = "LP file") -> ParsedLP:
         raise InputError(f"{where}: expected one objective statement, found {len(objective)}")
     number, _, tokens = objective[0]
     parsed_objective = _terms(tokens, f"{where}:{number}")
+    return ParsedLP(title.group(1), "maximise" if lines[1][1] == "Maximize" else "minimise", parsed_objective,
+                    _parse_rows(body, where))
+
+
+_LAST_ROWS: list = [None, None]
+"""The text and parse of the last ``Subject To`` section read: the files of one export share
+it, so each file's rows are parsed once per process (the same text always parses the same)."""
+
+
+def _parse_rows(body: list[tuple[int, str]], where: str) -> dict:
+    text = "\n".join(line for _, line in body)
+    if _LAST_ROWS[0] == text:
+        return _LAST_ROWS[1]
     rows: dict = {}
     for number, label, tokens in _statements(body, where, "Subject To"):
         at = f"{where}:{number}"
@@ -279,7 +293,8 @@ def read_lp_text(text: str, where: str = "LP file") -> ParsedLP:
         if not terms:
             raise InputError(f"{at}: row {label} has no terms")
         rows[label] = (terms, tokens[-2], rhs)
-    return ParsedLP(title.group(1), "maximise" if lines[1][1] == "Maximize" else "minimise", parsed_objective, rows)
+    _LAST_ROWS[:] = [text, rows]
+    return rows
 
 
 def read_lp_file(path: Path) -> ParsedLP:
@@ -317,13 +332,31 @@ def compare_model(model: ExactModel, parsed: ParsedLP) -> list[str]:
         if parsed.objective.get(variable, 0) != want_objective.get(variable, 0):
             out.append(f"objective, {variable}: file {parsed.objective.get(variable, 0)} "
                        f"!= model {want_objective.get(variable, 0)}")
+    out += _compare_rows(model, parsed.rows)
+    used = set(parsed.objective).union(*(terms for terms, _, _ in parsed.rows.values()))
+    out += [f"variable {v} is not in the file" for v in names if v not in used]
+    return out
+
+
+_LAST_COMPARISON: list = [None, None, None, None]
+"""The last rows compared (model rows, column names, parsed rows, differences): the same
+objects always compare the same, and the files of one export share them."""
+
+
+def _compare_rows(model: ExactModel, rows: dict) -> list[str]:
+    key = (model.rows, model.column_names, rows)
+    if all(a is b for a, b in zip(_LAST_COMPARISON, key)):
+        return list(_LAST_COMPARISON[3])
+    names = model.column_names
+    known = set(names)
+    out: list[str] = []
     expected = {row.name: row for row in model.rows}
-    out += [f"row {name} is not in the model" for name in sorted(set(parsed.rows) - set(expected))]
+    out += [f"row {name} is not in the model" for name in sorted(set(rows) - set(expected))]
     for row in model.rows:
-        if row.name not in parsed.rows:
+        if row.name not in rows:
             out.append(f"row {row.name} is missing")
             continue
-        terms, sense, rhs = parsed.rows[row.name]
+        terms, sense, rhs = rows[row.name]
         want = {names[c]: v for c, v in row.terms}
         for variable in sorted(set(terms) | set(want)):
             if variable not in known:
@@ -334,6 +367,5 @@ def compare_model(model: ExactModel, parsed: ParsedLP) -> list[str]:
             out.append(f"row {row.name}: sense {sense} != {row.sense}")
         if rhs != row.rhs:
             out.append(f"row {row.name}: rhs {rhs} != {row.rhs}")
-    used = set(parsed.objective).union(*(terms for terms, _, _ in parsed.rows.values()))
-    out += [f"variable {v} is not in the file" for v in names if v not in used]
+    _LAST_COMPARISON[:] = [*key, list(out)]
     return out
