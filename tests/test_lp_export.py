@@ -235,3 +235,15 @@ def test_command_line(tmp_path):
     assert result.returncode == 2 and "not allowed with" in result.stderr
     result = run("export", "--lp", str(tmp_path / "l"), cwd=tmp_path)       # ./certificates is the default
     assert result.returncode == 2 and "certificates/lemma11: no Lemma-11 certificates" in result.stderr
+
+
+def test_manifest_matches_the_json_schema(chsh_export):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((REPOSITORY / "docs" / "certificate.schema.json").read_text())
+    document = json.loads((chsh_export / MANIFEST).read_text())
+    jsonschema.Draft202012Validator(schema).validate(document)
+    definition = schema["$defs"]["lpExport"]
+    assert set(definition["required"]) == set(document)
+    assert set(definition["properties"]["lps"]["items"]["required"]) == set(document["lps"][0])
+    document["lps"][0]["certified_value"] = "0.55"
+    assert not jsonschema.Draft202012Validator(schema).is_valid(document)
