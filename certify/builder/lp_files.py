@@ -323,7 +323,6 @@ def compare_model(model: ExactModel, parsed: ParsedLP) -> list[str]:
     from the file would lose its bound ``P >= 0`` and its place in the rows).
     """
     names = model.column_names
-    known = set(names)
     out = []
     if parsed.sense != "maximise":
         out.append(f"objective sense is {parsed.sense}, expected maximise")
