@@ -302,7 +302,7 @@ def export_lp(out_dir, certificates=None, expression: str | None = None,
     bell_value = parse_exact(bell_value, "--bell-value")
     if bell_value < 0:
         raise InputError(f"--bell-value: expected a number >= 0, got {format_exact(bell_value)}")
-    out = Path(out_dir)
+    out = Path(out_dir).absolute()        # "." has no name to stage beside
     _check_output_folder(out)
     certified = certified_set(certificates, expression)
     targets = sorted(certified.value_functions) if representatives else None
@@ -311,7 +311,7 @@ def export_lp(out_dir, certificates=None, expression: str | None = None,
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         for done, lp in enumerate(lps, start=1):
-            write_lp(lp.model, staging / lp.file, str(out / lp.file))
+            write_lp(lp.model, staging / lp.file, str(Path(out_dir) / lp.file))
             if progress is not None:
                 progress(done, len(lps))
         write_atomic(staging / MANIFEST, dumps(_manifest(certified, bell_value, lps)))
@@ -320,7 +320,7 @@ def export_lp(out_dir, certificates=None, expression: str | None = None,
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return {"directory": str(out), "files": len(lps), "certificates": certified.source,
+    return {"directory": str(out_dir), "files": len(lps), "certificates": certified.source,
             "expression": certified.expression.name, "bell_value": format_exact(bell_value)}
 
 

@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Callable
 
 from certify.builder import parallel
-from certify.builder.lp_export import MANIFEST, PairLP, load_export
+from certify.builder.lp_export import PairLP, load_export
 from certify.builder.lp_files import ExactModel, ParsedLP, compare_model, read_lp_file
 from certify.errors import InputError
 from certify.numbers import format_exact, parse_exact
@@ -477,5 +477,5 @@ def report_lines(report: ResolveReport) -> list[str]:
             lines.append(f"    ... and {len(details) - 6} more")
     counts = report.counts
     lines.append(f"{counts['agree']} agree, {counts['disagree']} disagree, {counts['error']} error "
-                 f"(of {len(report.outcomes)} LPs in {MANIFEST}'s folder)")
+                 f"(of {len(report.outcomes)} LPs)")
     return lines
