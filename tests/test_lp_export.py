@@ -165,7 +165,7 @@ def _mutated(chsh_export, tmp_path, change) -> Path:
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda d: d.update(format="certify/lp-export-prototype"), "expected format"),
+    (lambda d: d.update(format="certify/lp-files"), "expected format"),
     (lambda d: d.update(version=2), "expected format"),
     (lambda d: d.update(extra=1), "exactly the keys"),
     (lambda d: d.update(certificates="../elsewhere"), "certificates"),
