@@ -58,9 +58,10 @@ __all__ = ["SOLVERS", "CBC_TOLERANCE", "DEFAULT_TIMEOUT", "EsolverSolution", "LP
            "resolve_folder", "report_lines"]
 
 SOLVERS = ("qsopt", "cbc")
-CBC_TOLERANCE = 1e-6
+CBC_TOLERANCE = 1e-5
 """Absolute tolerance of the floating-point cross-check: objective against the
-certified value, and each row (in the units of the row before scaling)."""
+certified value, and each row (in the units of the row before scaling). CBC's
+optimum on the 1024-probability mermin5 LPs at V = 3 is off by up to 2e-6."""
 DEFAULT_TIMEOUT = 600.0
 """Seconds allowed for one LP."""
 DEBIAN_PACKAGE = "qsopt-ex"
