@@ -58,8 +58,9 @@ from certify.lp.scenario import Scenario
 from certify.lp.value_function import ValueFunction
 from certify.numbers import format_exact, parse_exact
 
-__all__ = ["EXPORT_FORMAT", "EXPORT_VERSION", "MANIFEST", "CertifiedSet", "PairLP", "certified_set", "pair_lps",
-           "export_lp", "load_export", "read_manifest", "row_label", "lp_file_name", "DEFAULT_BELL_VALUE"]
+__all__ = ["EXPORT_FORMAT", "EXPORT_VERSION", "MANIFEST", "DEFAULT_BELL_VALUE", "CertifiedSet", "PairLP",
+           "expression_names", "certified_set", "constraint_rows", "pair_lps", "export_lp", "read_manifest",
+           "load_export", "row_label", "lp_file_name"]
 
 EXPORT_FORMAT = "certify/lp-export"
 EXPORT_VERSION = 1
