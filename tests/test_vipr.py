@@ -235,18 +235,23 @@ def test_viprchk_accepts_the_exported_files(exported):
 
 
 def test_export_command_line(tmp_path):
+    """--certificates names the certificates folder (as for every command); the VIPR export reads its lemma11/."""
     import sys
     root = Path(__file__).resolve().parent.parent
+    certificates = tmp_path / "certificates"
+    (certificates / "lemma11").mkdir(parents=True)
+    for path in VALID:
+        shutil.copy(path, certificates / "lemma11" / path.name)
     result = subprocess.run(
         [sys.executable, "-m", "certify", "export", "--vipr", str(tmp_path / "out"),
-         "--certificates", str(VALID[0].parent), "--json"],
+         "--certificates", str(certificates), "--json"],
         capture_output=True, text=True, cwd=root, env=dict(os.environ, PYTHONPATH=str(root)), timeout=120)
     assert result.returncode == 0, result.stderr
     written = json.loads(result.stdout)["written"]
     assert len(written) == len(os.listdir(tmp_path / "out")) >= 3 * len(VALID)
     broken = tmp_path / "broken"
-    broken.mkdir()
-    (broken / "u0000-x0000.json").write_text('{"format": ')
+    (broken / "lemma11").mkdir(parents=True)
+    (broken / "lemma11" / "u0000-x0000.json").write_text('{"format": ')
     result = subprocess.run(
         [sys.executable, "-m", "certify", "export", "--vipr", str(tmp_path / "out2"),
          "--certificates", str(broken)],

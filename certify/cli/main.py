@@ -27,6 +27,7 @@ COMMAND_MODULES = {
     "certify.cli.bounds": ("bounds",),
     "certify.cli.audit": ("audit", "check", "show"),
     "certify.cli.export": ("export",),
+    "certify.cli.resolve": ("resolve",),
     "certify.cli.simulate": ("simulate",),
     "certify.cli.params": ("params",),
     "certify.cli.report": ("report", "cite"),
