@@ -52,3 +52,15 @@ def test_a_tampered_certificate_fails_the_audit_route_and_the_command(tmp_path):
     assert completed.returncode == 1, completed.stderr
     document = json.loads(completed.stdout)
     assert document["routes"][0]["status"] == "failed"
+
+
+@pytest.mark.skipif(shutil.which("esolver") is None, reason="esolver (Debian qsopt-ex) not installed")
+def test_qsopt_route_agrees_on_every_lemma11_lp():
+    result, = referee(REPOSITORY, routes=["qsopt"])
+    assert result.status == "passed" and "512 agree, 0 disagree" in result.detail
+
+
+def test_qsopt_route_without_esolver_is_not_available(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    result, = referee(REPOSITORY, routes=["qsopt"])
+    assert result.status == "not available" and "qsopt-ex" in result.detail

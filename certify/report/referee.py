@@ -8,8 +8,9 @@ one row per route: passed, failed, or not available (and why). The routes:
 * ``vipr``: the Lemma-11 certificates exported to the VIPR 1.0 format and
   checked by ``viprchk`` (Cheung, Gleixner and Steffy's verifier), when
   ``viprchk`` is on the PATH (or named by ``$VIPRCHK``);
-* further routes (a proof-assistant build, an exact LP solver's second
-  opinion) register themselves in :data:`ROUTES` with the same interface.
+* ``qsopt``: the 256 Lemma-11 LPs written as LP files (at B.P <= 1/10 and
+  <= 3) and re-solved exactly by QSopt_ex's ``esolver``, every optimum compared
+  with the certified value, when ``esolver`` is installed (Debian ``qsopt-ex``).
 
 A route that is not available is said plainly and does not count as passed
 or failed; the exit status (:func:`exit_code`) is 1 when any available route
@@ -77,7 +78,27 @@ def _vipr(root: Path) -> RouteResult:
     return RouteResult("vipr", "passed", f"viprchk accepted all {len(written)} exported files")
 
 
-ROUTES: dict[str, Callable[[Path], RouteResult]] = {"audit": _audit, "vipr": _vipr}
+def _qsopt(root: Path) -> RouteResult:
+    from certify.builder.lp_export import export_lp
+    from certify.builder.resolve import resolve_folder
+
+    if shutil.which("esolver") is None:
+        return RouteResult("qsopt", "not available", "esolver (QSopt_ex's exact LP solver, Debian package "
+                                                     "qsopt-ex) is not on the PATH")
+    totals = {"agree": 0, "disagree": 0, "error": 0}
+    with tempfile.TemporaryDirectory(prefix="certify-referee-lp-") as folder:
+        for bell_value in ("1/10", "3"):
+            export_lp(Path(folder) / bell_value.replace("/", "_"), root / "certificates", bell_value=bell_value)
+            report = resolve_folder(Path(folder) / bell_value.replace("/", "_"), "qsopt", root / "certificates",
+                                    workers=2)
+            for key, count in report.counts.items():
+                totals[key] += count
+    detail = (f"QSopt_ex re-solved the 256 Lemma-11 LPs at B.P <= 1/10 and <= 3 exactly: {totals['agree']} agree, "
+              f"{totals['disagree']} disagree, {totals['error']} errors (certify export --lp, certify resolve)")
+    return RouteResult("qsopt", "passed" if totals["agree"] == sum(totals.values()) else "failed", detail)
+
+
+ROUTES: dict[str, Callable[[Path], RouteResult]] = {"audit": _audit, "vipr": _vipr, "qsopt": _qsopt}
 """Route name -> function of the repository root (holding ``certificates/``)."""
 
 
