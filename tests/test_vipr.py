@@ -234,26 +234,51 @@ def test_viprchk_accepts_the_exported_files(exported):
         assert "Successfully verified optimal value range" in result.stdout
 
 
-def test_export_command_line(tmp_path):
-    """--certificates names the certificates folder (as for every command); the VIPR export reads its lemma11/."""
+def _export(*options, cwd):
     import sys
     root = Path(__file__).resolve().parent.parent
+    return subprocess.run([sys.executable, "-m", "certify", "export", *map(str, options)],
+                          capture_output=True, text=True, cwd=cwd,
+                          env=dict(os.environ, PYTHONPATH=str(root)), timeout=120)
+
+
+def test_export_command_line(tmp_path):
+    # --certificates names the certificates folder (default ./certificates); VIPR reads its lemma11/.
     certificates = tmp_path / "certificates"
     (certificates / "lemma11").mkdir(parents=True)
     for path in VALID:
         shutil.copy(path, certificates / "lemma11" / path.name)
-    result = subprocess.run(
-        [sys.executable, "-m", "certify", "export", "--vipr", str(tmp_path / "out"),
-         "--certificates", str(certificates), "--json"],
-        capture_output=True, text=True, cwd=root, env=dict(os.environ, PYTHONPATH=str(root)), timeout=120)
+    result = _export("--vipr", tmp_path / "out", "--certificates", certificates, "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     written = json.loads(result.stdout)["written"]
     assert len(written) == len(os.listdir(tmp_path / "out")) >= 3 * len(VALID)
+    result = _export("--vipr", "out3", cwd=tmp_path)  # ./certificates by default
+    assert result.returncode == 0, result.stderr
+    assert sorted(os.listdir(tmp_path / "out3")) == sorted(os.listdir(tmp_path / "out"))
     broken = tmp_path / "broken"
     (broken / "lemma11").mkdir(parents=True)
     (broken / "lemma11" / "u0000-x0000.json").write_text('{"format": ')
-    result = subprocess.run(
-        [sys.executable, "-m", "certify", "export", "--vipr", str(tmp_path / "out2"),
-         "--certificates", str(broken)],
-        capture_output=True, text=True, cwd=root, env=dict(os.environ, PYTHONPATH=str(root)), timeout=120)
+    result = _export("--vipr", tmp_path / "out2", "--certificates", broken, cwd=tmp_path)
     assert result.returncode == 2 and "not valid JSON" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out2").exists()  # nothing half-written
+
+
+def test_export_refuses_a_foreign_folder_and_replaces_an_earlier_export(tmp_path):
+    certificates = tmp_path / "certificates" / "lemma11"
+    certificates.mkdir(parents=True)
+    shutil.copy(VALID[0], certificates / VALID[0].name)
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep")
+    result = _export("--vipr", "mine", cwd=tmp_path)
+    assert result.returncode == 2 and "not empty" in result.stderr
+    assert os.listdir(tmp_path / "mine") == ["notes.txt"]
+    assert _export("--vipr", "out", cwd=tmp_path).returncode == 0
+    (tmp_path / "out" / "stale.vipr").write_text("% from an earlier export\n")
+    assert _export("--vipr", "out", cwd=tmp_path).returncode == 0
+    assert "stale.vipr" not in os.listdir(tmp_path / "out")
+
+
+def test_export_takes_exactly_one_route(tmp_path):
+    assert _export(cwd=tmp_path).returncode == 2
+    result = _export("--vipr", "a", "--coq", "b", cwd=tmp_path)
+    assert result.returncode == 2 and "not allowed with" in result.stderr

@@ -14,12 +14,16 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from certify.errors import InputError
 from certify.numbers import format_exact
 
-__all__ = ["dumps", "write_atomic", "sha256_file", "sparse", "expression_json", "write_manifest"]
+__all__ = ["dumps", "write_atomic", "write_folder", "sha256_file", "sparse", "expression_json",
+           "write_manifest"]
 
 _PAIR = re.compile(r'\[\n\s*(-?\d+),\n\s*("[^"\n]*")\n\s*\]')
 
@@ -54,6 +58,61 @@ def write_atomic(path: Path, text: str) -> None:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def write_folder(target: Path, files: Mapping[str, str], replaceable: Callable[[Path], bool]) -> list[Path]:
+    """Write ``files`` (file name -> text) as the folder ``target``, all or nothing.
+
+    The files go into a fresh staging folder beside ``target``, which is then
+    renamed to ``target``: a reader never sees a half-written folder, and an
+    error (or an interruption) leaves ``target`` as it was. An existing
+    ``target`` is replaced only when it is empty or ``replaceable(target)``
+    says it holds an earlier output of the same kind; anything else is
+    refused with :class:`~certify.errors.InputError` before any work is done.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     out = Path(folder) / "out"
+    ...     _ = write_folder(out, {"a.txt": "1\\n"}, lambda path: False)
+    ...     sorted(p.name for p in out.iterdir())
+    ['a.txt']
+    """
+    target = Path(target)
+    _check_replaceable(target, replaceable)
+    for name in files:
+        if not name or "/" in name or name in (".", ".."):
+            raise ValueError(f"write_folder: {name!r} is not a plain file name")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    retired = None
+    try:
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8", newline="\n")
+        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp creates 0700
+        _check_replaceable(target, replaceable)  # again: the folder may have changed meanwhile
+        if target.exists():
+            retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+            os.replace(target, retired / "folder")
+            try:
+                os.replace(staging, target)
+            except BaseException:
+                os.replace(retired / "folder", target)
+                raise
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [target / name for name in files]
+
+
+def _check_replaceable(target: Path, replaceable: Callable[[Path], bool]) -> None:
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise InputError(f"{target}: exists and is not a folder; choose another output folder")
+    if target.is_dir() and any(target.iterdir()) and not replaceable(target):
+        raise InputError(f"{target}: exists, is not empty and does not hold an earlier export of this "
+                         f"kind; remove it or choose another output folder")
 
 
 def _umask() -> int:

@@ -41,10 +41,11 @@ never). Values are written ``p/q`` or ``p`` (exact rationals).
 from __future__ import annotations
 
 import os
-import tempfile
 from fractions import Fraction
 from itertools import product
+from pathlib import Path
 
+from certify.builder.jsonio import write_folder
 from certify.checker import core as checker
 from certify.errors import ClaimNotProven, InputError
 
@@ -167,23 +168,22 @@ def certificate_files(folder: str) -> list[str]:
     return [os.path.join(folder, name) for name in names]
 
 
-def export_folder(certificates: str, out_dir: str) -> list[str]:
+def _is_earlier_export(folder) -> bool:
+    """A folder holding only ``.vipr`` files (an earlier export) may be replaced."""
+    return all(entry.is_file() and entry.name.endswith(".vipr") for entry in Path(folder).iterdir())
+
+
+def export_folder(certificates, out_dir) -> list[str]:
     """Check every certificate of ``certificates`` with the trusted checker and write
-    its VIPR files into ``out_dir`` (each via a temporary file and ``os.replace``)."""
-    written = []
-    os.makedirs(out_dir, exist_ok=True)
-    for path in certificate_files(certificates):
+    its VIPR files as the folder ``out_dir``, all at once (a staging folder renamed into
+    place; an existing ``out_dir`` must be empty or hold only ``.vipr`` files)."""
+    files = {}
+    for path in certificate_files(str(certificates)):
         try:
             checker.check_file(path)
             document = checker.read_json(path)
         except checker.CheckError as error:
             raise (InputError if error.exit_code == 2 else ClaimNotProven)(str(error)) from None
         for name, lines in export_document(document, path).items():
-            destination = os.path.join(out_dir, name)
-            handle, temporary = tempfile.mkstemp(dir=out_dir, prefix=".tmp-", suffix=".vipr")
-            with os.fdopen(handle, "w", encoding="ascii") as stream:
-                stream.write("\n".join(lines) + "\n")
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, destination)
-            written.append(destination)
-    return written
+            files[name] = "\n".join(lines) + "\n"
+    return [str(path) for path in write_folder(Path(out_dir), files, _is_earlier_export)]

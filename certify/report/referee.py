@@ -8,6 +8,10 @@ one row per route: passed, failed, or not available (and why). The routes:
 * ``vipr``: the Lemma-11 certificates exported to the VIPR 1.0 format and
   checked by ``viprchk`` (Cheung, Gleixner and Steffy's verifier), when
   ``viprchk`` is on the PATH (or named by ``$VIPRCHK``);
+* ``coq``: the Lemma-11 certificates exported as a Coq development
+  (:mod:`certify.builder.coq`) and built with ``make``: the Coq kernel checks
+  every certificate, and the final theorems may assume only the axioms of
+  Coq's real numbers - when ``coqc`` and ``make`` are on the PATH;
 * ``qsopt``: the 256 Lemma-11 LPs written as LP files (at B.P <= 1/10 and
   <= 3) and re-solved exactly by QSopt_ex's ``esolver``, every optimum compared
   with the certified value, when ``esolver`` is installed (Debian ``qsopt-ex``).
@@ -78,6 +82,22 @@ def _vipr(root: Path) -> RouteResult:
     return RouteResult("vipr", "passed", f"viprchk accepted all {len(written)} exported files")
 
 
+def _coq(root: Path) -> RouteResult:
+    from certify.builder.coq import build_verdict, write_coq_export
+
+    if shutil.which("coqc") is None or shutil.which("make") is None:
+        return RouteResult("coq", "not available", "coqc and make (Debian: apt-get install coq make) are "
+                                                   "not on the PATH")
+    with tempfile.TemporaryDirectory(prefix="certify-referee-coq-") as folder:
+        export = Path(folder) / "coq"
+        summary = write_coq_export(root / "certificates", export)
+        completed = subprocess.run(["make", f"-j{min(os.cpu_count() or 1, 4)}"], cwd=export,
+                                   capture_output=True, text=True)
+    passed, detail = build_verdict(completed.returncode, completed.stdout, completed.stderr,
+                                   len(summary["theorems"]))
+    return RouteResult("coq", "passed" if passed else "failed", detail)
+
+
 def _qsopt(root: Path) -> RouteResult:
     from certify.builder.lp_export import export_lp
     from certify.builder.resolve import resolve_folder
@@ -98,7 +118,8 @@ def _qsopt(root: Path) -> RouteResult:
     return RouteResult("qsopt", "passed" if totals["agree"] == sum(totals.values()) else "failed", detail)
 
 
-ROUTES: dict[str, Callable[[Path], RouteResult]] = {"audit": _audit, "vipr": _vipr, "qsopt": _qsopt}
+ROUTES: dict[str, Callable[[Path], RouteResult]] = {"audit": _audit, "vipr": _vipr, "coq": _coq,
+                                                    "qsopt": _qsopt}
 """Route name -> function of the repository root (holding ``certificates/``)."""
 
 
