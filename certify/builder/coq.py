@@ -837,8 +837,9 @@ def printed_assumptions(log: str) -> list[frozenset[str]]:
     """The axiom names of each ``Print Assumptions`` in a build's output, in order (an empty
     set for "Closed under the global context").
 
-    >>> printed_assumptions("Axioms:\\nA.x\\n  : Prop\\nB.y : Prop\\nClosed under the global context\\n")
-    [frozenset({'A.x', 'B.y'}), frozenset()]
+    >>> blocks = printed_assumptions("Axioms:\\nA.x\\n  : Prop\\nB.y : Prop\\nClosed under the global context\\n")
+    >>> [sorted(block) for block in blocks]
+    [['A.x', 'B.y'], []]
     """
     blocks, current = [], None
     for line in log.splitlines():
