@@ -18,6 +18,7 @@ COMMAND_TIMEOUT = 3600  # generous: no timeout below CI's budget on a busy machi
 CERTIFICATES = REPOSITORY / "certificates"
 
 
+@pytest.mark.slow
 def test_every_stored_certificate_passes_the_exact_check():
     documents = load_lemma11(CERTIFICATES)
     assert len(documents) == 256
@@ -64,6 +65,7 @@ def test_non_canonical_rationals_are_malformed(document, bad):
         verify_lemma11_document(document)
 
 
+@pytest.mark.slow
 def test_regeneration_reproduces_the_committed_files(tmp_path):
     """certify regenerate into an empty folder gives byte-identical certificates/ and proofs/."""
     result = subprocess.run([sys.executable, "-m", "certify", "regenerate", "--out", str(tmp_path), "--quiet"],

@@ -19,6 +19,7 @@ def run(*args):
                           capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
 
 
+@pytest.mark.slow
 def test_optimum_all_pairs_json():
     result = run("optimum", "--bell-value", "1/10", "--json")
     assert result.returncode == 0, result.stderr
@@ -41,6 +42,7 @@ def test_optimum_one_pair_with_certificates(capsys):
     assert certificate["witness"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args,message", [
     (["--bell-value", "-1"], "expected a value >= 0"),
     (["--bell-value", "abc"], "expected an exact number"),
@@ -68,6 +70,7 @@ def test_regenerate_into_a_file_path_is_a_clear_error(tmp_path):
     assert "error" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_ctrl_c_exits_130_with_one_line_and_leaves_no_staging_folder(tmp_path):
     # Ctrl-C reaches the whole process group (the command and its workers), as in a terminal.
     import os

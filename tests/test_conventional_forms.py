@@ -38,6 +38,7 @@ def _pr_box():
     return box
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,form", [("chsh", chsh_form()), ("mermin3", mermin_form(3)),
                                        ("mermin5", mermin_form(5))])
 def test_affine_map_holds_on_local_vertices_and_the_pr_box(name, form):
@@ -60,6 +61,7 @@ def test_chsh_figures_are_the_familiar_ones():
     assert bounds["penalty"] == {"sign": 1, "offset": "0"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,local", [("mermin3", "2"), ("mermin5", "4")])
 def test_mermin_local_bound_is_two_to_the_half_n_minus_one(name, local):
     found = expression_bounds(name)["conventional"]
@@ -105,6 +107,7 @@ def test_bounds_json_keeps_its_keys(capsys):
             "pairs_attaining_max", "num_pairs_attaining_max", "pair_orbits", "method"} <= keys
 
 
+@pytest.mark.slow
 def test_magic_square_is_listed_per_setting():
     text = bounds_text("magic-square", expression_bounds("magic-square"))
     assert "setting 00: 1 − P(x ∈ {01, 02, 31, 32, 54, 57, 64, 67} | 00)" in text

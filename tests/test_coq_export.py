@@ -183,6 +183,7 @@ def test_the_output_folder_is_written_at_once_and_replaces_only_an_earlier_expor
     assert not [p for p in os.listdir(tmp_path) if ".staging-" in p or ".old-" in p]
 
 
+@pytest.mark.slow
 def test_command_line_reads_certificates_of_the_current_folder(tmp_path):
     _copy_lemma11(tmp_path)
     result = _certify("export", "--coq", "development", "--json", cwd=tmp_path)
@@ -196,6 +197,7 @@ def test_command_line_reads_certificates_of_the_current_folder(tmp_path):
     assert "make -C other -j2" in result.stdout and (tmp_path / "other" / "Expr_chsh_final.v").is_file()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args, message", [
     (["--coq", "out", "--certificates", "nowhere"], "not a folder of certificates"),
     (["--coq", "out", "--expression", "mermin5"], "symmetry.json"),
@@ -218,6 +220,7 @@ def test_audit_does_not_need_coq(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow
 def test_templates_ship_in_a_plain_installed_package(tmp_path):
     # A non-editable build (wheel) must carry the Coq templates as package data.
     source = tmp_path / "source"
@@ -304,6 +307,7 @@ def test_a_forged_multiplier_fails_compilation_at_that_pair(built, tmp_path):
     assert "u0001_x1000_checked" in (copy / "Pairs_u0001.v").read_text()
 
 
+@pytest.mark.slow
 @needs_coq
 def test_large_numbers_are_written_and_decoded_exactly(tmp_path):
     values = [(0, (1, 3)), (4, (-2, 1)), (7, (10 ** 30 + 1, 7)), (9, (-(2 ** 62), 2 ** 62 + 1)),
@@ -336,6 +340,7 @@ AXIOMS_BLOCK = ("Axioms:\\nClassicalDedekindReals.sig_forall_dec\\n  : forall P 
                 "FunctionalExtensionality.functional_extensionality_dep\\n  : True\\n")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("make_script, status, detail", [
     (f"printf '{AXIOMS_BLOCK * 3}'", "passed", "assume only Coq's real-number axioms"),
     (f"printf '{AXIOMS_BLOCK * 2}Axioms:\\nMy.axiom : False\\n'", "failed", "depend on My.axiom"),

@@ -37,6 +37,7 @@ def test_wrong_or_empty_basis_falls_back_to_exact_pivots(target):
     assert from_nothing.pivots > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("target", [0, 16, 17])
 def test_perturbed_float_basis_is_repaired_exactly(paper_lp, target):
     """Drop one basic column of HiGHS's optimal basis: the exact stage repairs it."""
@@ -70,6 +71,7 @@ def test_infeasible_and_unbounded_are_errors():
         maximise(unbounded)
 
 
+@pytest.mark.slow
 def test_lexicographic_minimum_does_not_depend_on_the_start(paper_lp):
     """The canonical point is the same from the float proposal and from scratch."""
     from certify.lp.program import tie_breaking_weights

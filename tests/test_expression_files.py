@@ -36,6 +36,7 @@ def test_valid_files(path):
         assert (values["local_bound"], values["ns_optimum"]) == KNOWN[path.stem]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", sorted((FIXTURES / "malformed").glob("*.json")), ids=lambda p: p.stem)
 def test_malformed_files(path):
     result = bounds(path)

@@ -11,6 +11,7 @@ from certify.lp.reduced import (parity_family_targets, reduced_max_output_at_opt
                                   reduced_value_at_optimum)
 
 
+@pytest.mark.slow
 def test_reduced_values_match_the_committed_lemma11_value_functions(repository):
     functions = load_value_functions(repository / "certificates")
     expression = builtin_expression("paper")
@@ -20,6 +21,7 @@ def test_reduced_values_match_the_committed_lemma11_value_functions(repository):
         assert reduced.value == functions[key].evaluate(0)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["mermin3", "chsh", "paper-n3"])
 def test_reduced_values_match_the_full_lp_on_every_pair(name):
     expression = builtin_expression(name)
@@ -40,6 +42,7 @@ def test_parity_family_representatives():
     assert parity_family_targets(builtin_expression("magic-square")) is None
 
 
+@pytest.mark.slow
 def test_six_parties():
     expression = paper_family_expression(6)
     assert reduced_ns_optimum(expression) == 0

@@ -66,6 +66,7 @@ def _subset_indicators(universe: int, size: int) -> np.ndarray:
     return np.array(rows)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("degree, elements, size_x, size_y", [
     (1, 4, 4, 4),   # GF(2)^4: every pair of flat sources with 4 elements each (1820^2 pairs)
     (1, 4, 3, 6),   # uneven, non-power-of-two sizes

@@ -22,6 +22,7 @@ def paper_n4():
     return family_document(builtin_expression("paper-n4"))
 
 
+@pytest.mark.slow
 def test_paper_n4_is_the_papers_expression_and_matches_lemma_11(paper_n4, repository):
     # paper-n4 is eq. (7); each representative's v(0) equals the committed Lemma-11 value function at 0.
     assert builtin_expression("paper-n4").coefficients == builtin_expression("paper").coefficients
@@ -87,6 +88,7 @@ def test_non_parity_expressions_are_refused():
         family_document(builtin_expression("magic-square"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [name for name in family_names() if name != "paper-n8"])
 def test_committed_family_certificates_verify(repository, name):
     # paper-n8 (9 s) is verified by the regeneration test, which rebuilds, verifies and compares it.
@@ -108,6 +110,7 @@ def _lopsided_chsh():
     return BellExpression("lopsided-chsh", chsh.scenario, coefficients, "minimise")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, bell_value", [("mermin3", Fraction(1, 3)), ("paper", Fraction(1, 2)),
                                               ("chsh", Fraction(0)), ("lopsided-chsh", Fraction(1, 5))])
 def test_reduced_optimum_table_equals_the_full_lp_table(name, bell_value):

@@ -95,6 +95,7 @@ def test_union_bound_extractor_condition_holds_at_the_returned_error():
     assert extractor.l1_error(0, 4, 5, 5, 1) == 2
 
 
+@pytest.mark.slow
 def test_smallest_rounds_paper_choice_eps_zero():
     eps, delta, target = Fraction(0), Fraction(1, 1024), Fraction(1, 10 ** 6)
     found = smallest_rounds(lambda n: theorem20_chain(eps, delta, n), target)

@@ -45,6 +45,7 @@ def test_import_linter_contracts_hold():
     assert "3 kept, 0 broken" in result.stdout
 
 
+@pytest.mark.slow
 def test_an_ast_scan_finds_no_import_cycle():
     graph = _graph()
     # Tarjan's strongly connected components; the root package only re-exports, so it is left out.

@@ -82,6 +82,7 @@ def test_chain_proof_holds():
     assert result["holds"] and all(result["steps"].values())
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (CERTIFICATES / "lemma11").is_dir(), reason="no certificates in this checkout")
 def test_certified_bound_dominates_witnesses_and_is_below_paper():
     from certify.lp.expression import paper_bell_expression

@@ -41,6 +41,7 @@ def run(*arguments, cwd=REPOSITORY):
 
 # -- the models --------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_lemma11_lp_is_the_paper_lp(lemma11_set):
     """Pair (0001, 1000) at B.P <= 1/10: 272 no-signalling rows and B.P <= 1/10 scaled to 10 B.P <= 1; v = 11/30."""
     (lp,) = pair_lps(lemma11_set, Fraction(1, 10), [24])
@@ -220,6 +221,7 @@ def test_manifest_values_are_recomputed_not_trusted(chsh_export, tmp_path):
 
 # -- command line ------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_command_line(tmp_path):
     result = run("export", "--lp", str(tmp_path / "out"), "--expression", "mermin3", "--bell-value", "1e-1",
                  "--certificates", str(CERTIFICATES), "--json")

@@ -75,6 +75,7 @@ def test_odd_settings_weight_is_half_plus_eps():
         assert worst_case_sv_bell_value(indicator, eps) == Fraction(1, 2) + eps
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("eps", [Fraction(0), Fraction(1, 10), Fraction(1, 4)])
 def test_noise_suprema_closed_forms(eps):
     delta_max = paper_delta_max(eps)

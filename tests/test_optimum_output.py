@@ -2,6 +2,7 @@
 few per value with a line saying how many are left out and that --all lists them); --json unchanged."""
 
 import json
+import pytest
 
 from certify.builder.optimum import LIST_ALL_UP_TO, optimum_text
 from certify.cli.main import main
@@ -11,6 +12,7 @@ def _pairs_listed(text: str) -> list[str]:
     return [token.strip(",") for line in text.splitlines()[3:] for token in line.split() if "|" in token]
 
 
+@pytest.mark.slow
 def test_paper_table_lists_all_256_pairs_under_a_header(capsys):
     assert main(["optimum", "--bell-value", "1/10", "--quiet"]) == 0
     text = capsys.readouterr().out

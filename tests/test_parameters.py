@@ -49,6 +49,7 @@ def test_known_values():
     assert paper_delta_max(Fraction(1, 4)) == Fraction(1, 131072)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.fractions(min_value=-10, max_value=10, max_denominator=50),
        st.fractions(min_value=-10, max_value=10, max_denominator=50),
@@ -103,6 +104,7 @@ def value_functions():
     return load_value_functions(CERTIFICATES)
 
 
+@pytest.mark.slow
 def test_certified_saturation_read_from_files(value_functions):
     raw = _raw_saturation_points(CERTIFICATES)
     expected = min(b for b in raw.values() if b is not None)
@@ -141,6 +143,7 @@ def test_certified_region_proof(value_functions):
     assert proof["b_star"] == str(certified_saturation_bell_sum(value_functions)[0])
 
 
+@pytest.mark.slow
 def test_version_b_follows_the_certificates(value_functions, tmp_path):
     """(b) is computed from the certificates: change one value function, (b) changes.
 
@@ -179,6 +182,7 @@ def test_version_b_follows_the_certificates(value_functions, tmp_path):
 
 # ----------------------------------------------------------------------------- command line
 
+@pytest.mark.slow
 def test_params_command_json(capsys):
     from certify.cli.main import main
     assert main(["params", "--epsilon", "1/10", "--json"]) == 0
@@ -208,6 +212,7 @@ def test_params_command_bad_input(argv, fragment, capsys):
     assert fragment in error and "Traceback" not in error
 
 
+@pytest.mark.slow
 def test_params_plot(tmp_path):
     from certify.cli.main import main
     target = tmp_path / "fig6.svg"

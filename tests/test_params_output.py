@@ -46,6 +46,7 @@ def test_decimals_are_rounded_from_the_exact_value():
         decimal_text(0.1)
 
 
+@pytest.mark.slow
 def test_report_text_reads_without_the_code(report):
     text = report_text(report)
     flat = " ".join(text.split())
@@ -91,6 +92,7 @@ def test_round_count_covered_only_from_n0_on():
     assert conditions["covered_by_paper_proof"] and not conditions["delta_az_at_most_delta"]
 
 
+@pytest.mark.slow
 def test_params_quiet_and_json_print_no_progress(capsys):
     assert main(["params", "--epsilon", "1/10", "--quiet", "--certificates", "no-such-folder"]) == 0
     captured = capsys.readouterr()
@@ -100,6 +102,7 @@ def test_params_quiet_and_json_print_no_progress(capsys):
     assert captured.err == "" and json.loads(captured.out)["epsilon"] == "1/10"
 
 
+@pytest.mark.slow
 def test_params_progress_is_called_per_section():
     calls = []
     params_report("1/10", certificates="no-such-folder", progress=lambda done, total: calls.append((done, total)))
@@ -108,6 +111,7 @@ def test_params_progress_is_called_per_section():
 
 # ----------------------------------------------------------------------------- Fig. 6
 
+@pytest.mark.slow
 def test_figure_png_is_300_dpi_and_marks_the_given_epsilon(tmp_path):
     import struct
 
@@ -121,6 +125,7 @@ def test_figure_png_is_300_dpi_and_marks_the_given_epsilon(tmp_path):
     assert not list(tmp_path.glob(".tmp-*"))                    # written to a temporary file, renamed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".svg", ".pdf"])
 def test_figure_vector_formats_are_deterministic_and_undated(tmp_path, suffix):
     from certify.params.figure import plot_trade_off
@@ -131,6 +136,7 @@ def test_figure_vector_formats_are_deterministic_and_undated(tmp_path, suffix):
     assert b"CreationDate" not in first and b"<dc:date>" not in first
 
 
+@pytest.mark.slow
 def test_figure_legend_carries_each_formula_and_the_marked_values(tmp_path):
     from certify.params.figure import plot_trade_off
 
@@ -144,6 +150,7 @@ def test_figure_legend_carries_each_formula_and_the_marked_values(tmp_path):
         assert "512/390625 ≈ 0.001311" in text
 
 
+@pytest.mark.slow
 def test_figure_default_marks_one_tenth_and_refuses_other_formats(tmp_path, capsys):
     from certify.params.figure import DEFAULT_MARKED_EPSILON, plot_trade_off
 

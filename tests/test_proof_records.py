@@ -103,6 +103,7 @@ def test_checker_uses_only_the_standard_library():
                            "certify.builder.jsonio"}
 
 
+@pytest.mark.slow
 def test_written_deterministically_and_atomically(tmp_path):
     first = write_proof_records(tmp_path / "a" / "proofs", certificates_dir=tmp_path / "none")
     second = write_proof_records(tmp_path / "b" / "proofs", certificates_dir=tmp_path / "none")
@@ -115,6 +116,7 @@ def test_written_deterministically_and_atomically(tmp_path):
     assert all(p.stat().st_mode & 0o044 for p in first)    # readable by others, not 0600
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (CERTIFICATES / "lemma11").is_dir(), reason="no certificates in this checkout")
 def test_certified_records_from_the_certificates(tmp_path):
     written = write_proof_records(tmp_path / "proofs", certificates_dir=CERTIFICATES)

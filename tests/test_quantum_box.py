@@ -126,6 +126,7 @@ def test_sv_weighted_value_with_explicit_distribution():
     assert sv_weighted_bell_value(box, setting_distribution=uniform) == bell_sum(box) / 16
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("setting", ["0000", "0101", "1111", "0111"])
 def test_fast_box_equals_the_literal_born_rule(setting):
     # The box is computed in rationals; the literal route projects on the measurement vectors with radicals.

@@ -26,6 +26,7 @@ def test_exit_code_counts_only_available_routes():
     assert exit_code([RouteResult("a", "passed", ""), RouteResult("b", "failed", "")]) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("status, expected", [(0, "passed"), (1, "failed")])
 def test_vipr_route_reports_what_viprchk_says(tmp_path, monkeypatch, status, expected):
     monkeypatch.setenv("VIPRCHK", _fake_viprchk(tmp_path, status))
@@ -54,6 +55,7 @@ def test_a_tampered_certificate_fails_the_audit_route_and_the_command(tmp_path):
     assert document["routes"][0]["status"] == "failed"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("esolver") is None, reason="esolver (Debian qsopt-ex) not installed")
 def test_qsopt_route_agrees_on_every_lemma11_lp():
     result, = referee(REPOSITORY, routes=["qsopt"])

@@ -37,6 +37,7 @@ def written(tmp_path_factory):
     return folder
 
 
+@pytest.mark.slow
 def test_three_kinds_with_the_expected_representatives(context):
     assert [(k.representative, len(k.members)) for k in context.kinds] == \
         [("0000|0000", 128), ("0001|0000", 64), ("0001|0001", 64)]
@@ -113,6 +114,7 @@ def test_pages_say_plainly_when_the_parameter_modules_are_missing(context, monke
         "not checkable by computation"
 
 
+@pytest.mark.slow
 def test_all_expected_files_are_written(written):
     names = {p.relative_to(written).as_posix() for p in written.rglob("*") if p.is_file()}
     for name in ("index.md", "lemma11.md", "lemma10.md", "theorem20.md", "theorem27.md", "quantum-box.md",
@@ -122,6 +124,7 @@ def test_all_expected_files_are_written(written):
         assert name in names
 
 
+@pytest.mark.slow
 def test_relative_links_resolve(written):
     """Every relative link on every page points at an existing file (as on a code-hosting site)."""
     root = written.parent
@@ -136,6 +139,7 @@ def test_relative_links_resolve(written):
     assert not broken
 
 
+@pytest.mark.slow
 def test_errata_lists_the_known_items(written):
     text = (written / "errata.md").read_text(encoding="utf-8")
     assert "only 8 settings occur" in text
@@ -145,6 +149,7 @@ def test_errata_lists_the_known_items(written):
     assert "*confirmed*" in text
 
 
+@pytest.mark.slow
 def test_committed_proofs_are_current(written):
     """The committed proofs/ equals what the writers produce now (a stale page fails)."""
     fresh = {p.relative_to(written).as_posix(): p.read_bytes() for p in written.rglob("*") if p.is_file()}
@@ -154,6 +159,7 @@ def test_committed_proofs_are_current(written):
     assert not stale, f"stale: {stale}; run `certify report`"
 
 
+@pytest.mark.slow
 def test_check_proofs_names_a_stale_page(tmp_path, written):
     """`certify report --check` logic: a hand edit to a page is reported (compared with the pages
     the writers produced once for this module)."""
@@ -164,6 +170,7 @@ def test_check_proofs_names_a_stale_page(tmp_path, written):
     assert stale_proofs(tmp_path, fresh_proofs=written) == ["index.md"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("pdflatex") is None,
                     reason="pdflatex not installed (Debian: texlive-latex-base texlive-latex-recommended)")
 def test_latex_document_compiles(written, tmp_path):
@@ -174,6 +181,7 @@ def test_latex_document_compiles(written, tmp_path):
     assert (tmp_path / "certify-proofs.pdf").stat().st_size > 0
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("pdflatex") is None,
                     reason="pdflatex not installed (Debian: texlive-latex-base texlive-latex-recommended)")
 def test_claims_table_fragment_compiles_with_booktabs(written, tmp_path):
@@ -190,6 +198,7 @@ def _cli(*args):
                           capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
 
 
+@pytest.mark.slow
 def test_cli_claim_and_bad_option():
     ok = _cli("report", "--claim", "quantum-box", "--json")
     assert ok.returncode == 0 and '"status": "verified"' in ok.stdout
@@ -197,6 +206,7 @@ def test_cli_claim_and_bad_option():
     assert bad.returncode == 2 and "--claim" in bad.stderr and "Traceback" not in bad.stderr
 
 
+@pytest.mark.slow
 def test_api_documentation_examples_run():
     """Every ```python block of docs/api.md runs (in order, one namespace) from the repository root."""
     text = (REPOSITORY / "docs" / "api.md").read_text(encoding="utf-8")

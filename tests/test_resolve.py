@@ -169,6 +169,7 @@ COMPARISONS = [(expression, bell_value, expression == "mermin5")
                for bell_value in ("1/10", "3")]
 
 
+@pytest.mark.slow
 @needs_esolver
 @pytest.mark.parametrize("expression, bell_value, representatives", COMPARISONS,
                          ids=[f"{e or 'lemma11'}-{v}" for e, v, _ in COMPARISONS])
@@ -202,6 +203,7 @@ def chsh_export(tmp_path_factory):
     return folder
 
 
+@pytest.mark.slow
 @needs_esolver
 def test_a_coefficient_changed_by_hand_is_a_disagreement(lemma11_export, tmp_path):
     """One Bell coefficient of pair (0001, 1000), 10 -> 1: esolver still finds 11/30 (a box with
@@ -279,6 +281,7 @@ def test_cbc_cross_check_agrees_and_sees_an_edit(chsh_export, tmp_path):
 
 # -- command line ------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @needs_esolver
 def test_command_line_exit_codes(chsh_export, tmp_path):
     result = run("resolve", str(chsh_export), "--certificates", str(CERTIFICATES), "--quiet")

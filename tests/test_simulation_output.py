@@ -15,6 +15,7 @@ def protocol_two():
                     visibility="0.999")
 
 
+@pytest.mark.slow
 def test_protocol_two_is_labelled_per_device_and_block(protocol_two):
     text = simulation_text(protocol_two)
     chosen = protocol_two["protocol_details"]["chosen_blocks"]

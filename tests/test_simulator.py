@@ -105,6 +105,7 @@ def test_device_sampling_matches_its_box():
         assert abs(counts[x] / n - float(device.box[0b0110 * 16 + x])) <= radius
 
 
+@pytest.mark.slow
 def test_adversarial_device_from_certificate(certificates_dir):
     device = adversarial_device(certificates_dir, "0001", "1000")
     assert device.bell_sum == 0
@@ -339,6 +340,7 @@ def test_cli_failed_crosscheck_exits_1(capsys, certificates_dir):
     assert document["crosscheck"]["checks"][0]["target"]["reached_within_interval"] is False
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["iid", "adaptive", "targeting"])
 def test_lemma10_sandwich_for_every_device_and_source(kind, certificates_dir):
     """Eq. (39)-(40) without |U|: (1/2-eps)^4 B.P <= B_SV <= (1/2+eps)^4 B.P, exactly."""

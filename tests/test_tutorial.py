@@ -3,9 +3,12 @@
 import doctest
 from pathlib import Path
 
+import pytest
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_tutorial_examples_run(monkeypatch):
     monkeypatch.chdir(REPOSITORY)  # the tutorial reads certificates/ relative to the root
     failures, attempted = doctest.testfile(
