@@ -20,6 +20,7 @@ the command line decides whether to show one (``--quiet`` turns it off).
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 
@@ -59,8 +60,12 @@ class Progress:
             filled = width * min(done, total) // total
             rate = f"  {done / elapsed:,.0f} {self.unit}/s" if self.unit and elapsed > 0 else ""
             note = f"  {detail}" if detail and done < total else ""
-            self.stream.write(f"\r{self.label:<24} [{'#' * filled}{'.' * (width - filled)}] "
-                              f"{done}/{total} {elapsed:6.1f}s{rate}{note}\033[K")
+            line = (f"{self.label:<24} [{'#' * filled}{'.' * (width - filled)}] "
+                    f"{done}/{total} {elapsed:6.1f}s{rate}{note}")
+            # A line wider than the terminal would wrap, and the next carriage return
+            # would redraw only its last row: cut it to the terminal's width.
+            columns = shutil.get_terminal_size((80, 24)).columns
+            self.stream.write(f"\r{line[:max(columns - 1, 20)]}\033[K")
             if done >= total:
                 self.stream.write("\n")
             self.stream.flush()
