@@ -14,6 +14,11 @@ import os
 import re
 
 from certify.checker import core as checker
+from certify.checker import dispatch as checker_dispatch
+from certify.checker import expressions as checker_expressions
+from certify.checker import files as checker_files
+from certify.checker import records as checker_records
+from certify.checker import registry as checker_registry
 
 __all__ = ["STATUS_LABEL", "DEFAULT_CERTIFICATES", "DEFAULT_PROOFS", "audit", "default_audit", "check_one",
            "check_member", "exit_code_of", "counts_of"]
@@ -31,12 +36,12 @@ def check_member(path: str, skip_unknown: bool = False):
     message)`` (format None when the file is not a JSON object with a format string)."""
     kind = None
     try:
-        document = checker.read_json(path)
+        document = checker_files.read_json(path)
         kind = document.get("format") if isinstance(document, dict) else None
         kind = kind if isinstance(kind, str) else None
-        if skip_unknown and kind not in checker.VERSIONS:
+        if skip_unknown and kind not in checker_dispatch.VERSIONS:
             return ("skipped", kind)
-        return ("ok",) + checker.check_document(document, path, os.path.dirname(path))
+        return ("ok",) + checker_dispatch.check_document(document, path, os.path.dirname(path))
     except checker.CheckError as error:
         return ("error", kind, error.exit_code, str(error))
 
@@ -91,7 +96,7 @@ def audit(paths=None, skip_unknown: bool = False, require_manifest: bool = False
 
     for root in paths:
         if not os.path.isdir(root) or os.path.islink(root):
-            record(root, lambda: checker.check_file(root))
+            record(root, lambda: checker_dispatch.check_file(root))
             continue
         manifest, found, members = os.path.join(root, "manifest.json"), set(), []
         for folder, subfolders, names in os.walk(root):
@@ -108,16 +113,16 @@ def audit(paths=None, skip_unknown: bool = False, require_manifest: bool = False
                 folder, ({}, set(), {}, set(), set()))
             if outcome[0] == "skipped":
                 results.append((path, "skipped", f"{path}: format {outcome[1]!r} is not one the checker "
-                                                 f"knows ({', '.join(sorted(checker.VERSIONS))}); skipped"))
+                                                 f"knows ({', '.join(sorted(checker_dispatch.VERSIONS))}); skipped"))
                 continue
             if outcome[0] == "error":
                 results.append((path, "malformed" if outcome[2] == 2 else "not proven", outcome[3]))
-            elif isinstance(outcome[2], str) and outcome[2].startswith(checker.NOT_AUDITED):
+            elif isinstance(outcome[2], str) and outcome[2].startswith(checker_records.NOT_AUDITED):
                 # A proof record whose claim has no algebra the checker can redo: said plainly.
                 results.append((path, "not audited", f"{path}: {outcome[2]}"))
             else:
                 results.append((path, "ok", ""))
-            if outcome[1] in checker.EXPRESSION_FORMATS:
+            if outcome[1] in checker_expressions.EXPRESSION_FORMATS:
                 expression_present.add(name)
                 if outcome[0] == "ok":
                     expression_proven[name] = outcome[2]
@@ -132,7 +137,7 @@ def audit(paths=None, skip_unknown: bool = False, require_manifest: bool = False
             where = os.path.join(folder, "")
             if present and (present - broken or not expression_present):  # output-bound files
                 record(where + " (coverage of the 256 pairs)",
-                       lambda: checker.check_coverage(proven, present, where))
+                       lambda: checker_registry.check_coverage(proven, present, where))
             if expression_present:
                 record(where + " (coverage of the expression's pairs)",
                        lambda: _expression_coverage(expression_proven, expression_present | present, where))
@@ -144,20 +149,19 @@ def audit(paths=None, skip_unknown: bool = False, require_manifest: bool = False
 def _expression_coverage(statements: dict, present: set[str], where: str) -> None:
     if not statements:
         raise checker.NotProven(f"{where}: no expression document of this folder is proven")
-    checker.check_expression_coverage(statements, present, where)
+    checker_expressions.check_expression_coverage(statements, present, where)
 
 
 def _check_listed(manifest: str, found: set[str]) -> set[str]:
     """Check the root manifest and that it lists every file found below the root."""
     if not os.path.lexists(manifest):
         raise checker.Malformed(f"{manifest}: the required manifest is missing")
-    kind, listed = checker.check_file(manifest)
+    kind, listed = checker_dispatch.check_file(manifest)
     if kind != "certify/manifest":
         raise checker.Malformed(f"{manifest}: $.format: expected 'certify/manifest'")
     if found - listed:
         raise checker.NotProven(f"{manifest}: files not listed: {sorted(found - listed)[:4]}")
     return listed
-
 
 
 def exit_code_of(results) -> int:
@@ -188,7 +192,7 @@ def default_audit() -> list[tuple[str, str, str]]:
 def check_one(path: str) -> list[tuple[str, str, str]]:
     """One file, as an audit entry list."""
     try:
-        checker.check_file(path)
+        checker_dispatch.check_file(path)
     except checker.CheckError as error:
         return [(path, "malformed" if error.exit_code == 2 else "not proven", str(error))]
     return [(path, "ok", "")]

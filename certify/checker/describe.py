@@ -10,7 +10,7 @@ protocol threshold delta on L_n.
 import os
 from fractions import Fraction
 
-from certify.checker import core as checker
+from certify.checker import expressions as checker_expressions
 
 __all__ = ["describe", "show_payload"]
 
@@ -21,7 +21,7 @@ def describe(kind: str, statement, path: str) -> str:
         return (f"{path}: certify/manifest version 1: {len(statement)} files, each a regular file "
                 f"inside {os.path.dirname(path) or '.'} with the listed SHA-256\n"
                 + "".join(f"  {p}\n" for p in sorted(statement)))
-    if kind in checker.EXPRESSION_FORMATS or kind == "certify/expression-reduced":
+    if kind in checker_expressions.EXPRESSION_FORMATS or kind == "certify/expression-reduced":
         return _describe_expression(kind, statement, path)
     if kind != "certify/output-bound":
         return f"{path}: {kind} version 1: {statement}\n"
@@ -68,7 +68,7 @@ def _describe_expression(kind: str, statement, path: str) -> str:
             f"local bound (every deterministic strategy enumerated): {statement['local_bound']}",
             f"no-signalling optimum (certificate and witness): {statement['ns_optimum']}",
             f"max output probability at the optimum (checked against the pair documents by audit of "
-            f"the folder): {value} at {checker.pair_key(index, statement['shape'])}"]) + "\n"
+            f"the folder): {value} at {checker_expressions.pair_key(index, statement['shape'])}"]) + "\n"
     if kind == "certify/expression-reduced":
         value, index = statement["max_output"]
         shape = statement["shape"]
@@ -78,8 +78,8 @@ def _describe_expression(kind: str, statement, path: str) -> str:
                  f"v(0) = max P(x*|u*) at the no-signalling optimum, {len(statement['values'])} representatives "
                  f"covering all {statement['pair_orbits']} orbits of pairs (symmetry-reduced dual certificates "
                  f"and witness boxes):"]
-        lines += [f"  {checker.pair_key(j, shape)}: {v}" for j, v in sorted(statement["values"].items())]
-        lines.append(f"max output probability at the optimum: {value} at {checker.pair_key(index, shape)}")
+        lines += [f"  {checker_expressions.pair_key(j, shape)}: {v}" for j, v in sorted(statement["values"].items())]
+        lines.append(f"max output probability at the optimum: {value} at {checker_expressions.pair_key(index, shape)}")
         return "\n".join(head + lines) + "\n"
     target = f"P({statement['outcome']}|{statement['setting']})"
     head.append(f"value function v(delta) = max {{ {target} : P no-signalling, delta(P) <= delta }}, exact:")

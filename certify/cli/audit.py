@@ -14,6 +14,7 @@ import sys
 
 from certify.checker import audit as audit_module
 from certify.checker import core as checker
+from certify.checker import dispatch as checker_dispatch
 from certify.checker.audit import DEFAULT_CERTIFICATES, DEFAULT_PROOFS, STATUS_LABEL
 from certify.checker.describe import describe, show_payload
 
@@ -54,7 +55,7 @@ def _run_check(args) -> int:
 
 def _run_show(args) -> int:
     try:
-        kind, statement = checker.check_file(args.file)
+        kind, statement = checker_dispatch.check_file(args.file)
     except checker.CheckError as error:
         return _report([(args.file, "malformed" if error.exit_code == 2 else "not proven", str(error))],
                        "show", False)

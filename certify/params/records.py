@@ -23,6 +23,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from certify.checker import core as checker
+from certify.checker import records as checker_records
 from certify.builder.jsonio import write_atomic
 
 __all__ = ["write_proof_records", "build_proof_records", "check_algebra_step",
@@ -42,7 +43,7 @@ def check_algebra_step(step: dict) -> bool:
     True
     """
     try:
-        return checker.check_algebra_step(step)
+        return checker_records.check_algebra_step(step)
     except checker.Malformed as error:
         raise ValueError(str(error)) from None
 
