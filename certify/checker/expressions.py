@@ -89,7 +89,7 @@ def check_expression_bound(document, where):
     setting, outcome, index = check_target(values[5], shape, f"{where}: $.target")
     breakpoints, pieces = check_value_function(values[6], index, f"{where}: $.value_function", shape,
                                                penalty, offset)
-    return {"format": "certify/expression-bound", "expression": identity, "penalty": (sign, offset),
+    return {"format": "certify/expression-bound", "expression": identity, "name": values[3]["name"], "penalty": (sign, offset),
             "shape": shape, "setting": setting, "outcome": outcome, "index": index,
             "breakpoints": breakpoints, "pieces": pieces}
 
@@ -186,7 +186,7 @@ def check_expression_bounds(document, where):
         raise NotProven(f"{where}: $.ns_optimum.witness: C.W differs from the offset {offset}")
     check_bell_flag(is_bell, local_value, sign * offset, f"{where}: $.is_bell_inequality")
     best_value, best_pair = fields(best, f"{where}: $.max_output_probability_at_ns_optimum", ("value", "pair"))
-    return {"format": "certify/expression-bounds", "expression": identity, "penalty": (sign, offset),
+    return {"format": "certify/expression-bounds", "expression": identity, "name": values[3]["name"], "penalty": (sign, offset),
             "shape": shape, "local_bound": local_value, "ns_optimum": sign * offset,
             "max_output": (fraction(best_value, f"{where}: $.max_output_probability_at_ns_optimum.value"),
                            pair_index(best_pair, shape, f"{where}: $.max_output_probability_at_ns_optimum.pair"))}
@@ -251,7 +251,7 @@ def check_expression_symmetry(document, where):
     for j, start in representative.items():
         if representative[start] != start or (start == j) != (values[5][j]["word"] == []):
             raise Malformed(f"{where}: $.pairs[{start}]: a representative must list itself with an empty word")
-    return {"format": "certify/expression-symmetry", "expression": identity, "shape": shape,
+    return {"format": "certify/expression-symmetry", "expression": identity, "name": values[3]["name"], "shape": shape,
             "representative": representative}
 
 
@@ -386,7 +386,7 @@ def check_expression_reduced(document, where):
     if best_value != max(proven.values()) or proven.get(best_index) != best_value:
         raise NotProven(f"{at}: the representatives give the maximum {max(proven.values())}; "
                         f"the file states {best_value} at {best_pair}")
-    return {"format": "certify/expression-reduced", "expression": identity, "penalty": (sign, offset),
+    return {"format": "certify/expression-reduced", "expression": identity, "name": values[3]["name"], "penalty": (sign, offset),
             "shape": shape, "local_bound": local_value, "ns_optimum": sign * offset,
             "max_output": (best_value, best_index), "values": proven, "pair_orbits": len(seen)}
 
