@@ -118,7 +118,7 @@ def test_generator_that_changes_the_expression_is_not_proven():
 def test_name_paper_must_be_eq_7():
     document = _load("paper/u0000-x0000.json")
     document["expression"]["coefficients"] = document["expression"]["coefficients"][1:]
-    _not_proven(document, "eq. \\(7\\)")
+    _not_proven(document, "the name .paper. is a built-in expression")
 
 
 # -- MALFORMED: not the format ------------------------------------------------------------

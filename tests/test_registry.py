@@ -170,3 +170,62 @@ def test_location_of_an_audited_path():
     assert registry.location(["", "tmp", "mine"]) is None
     assert [c.name for c in registry.claims_under("certificates/lemma11")] == ["lemma11-eq42",
                                                                               "lemma11-value-function"]
+
+
+# -- built-ins rebuilt by name (certify.checker.builtins) ------------------------------------
+
+BUILTIN_FILES = ["expressions/chsh/bounds.json", "expressions/mermin3/bounds.json", "expressions/mermin5/bounds.json",
+                 "expressions/magic-square/bounds.json", "expressions/paper/bounds.json",
+                 "families/paper-n3.json", "families/paper-n8.json", "families/mermin-n7.json"]
+
+
+def test_the_checker_rebuilds_every_builtin_like_the_library():
+    from certify.formats.library import FAMILIES, LIBRARY, builtin_expression
+    from certify.checker import builtins
+
+    for name in list(LIBRARY) + list(FAMILIES):
+        expression = builtin_expression(name)
+        shape, coefficients = builtins.definition(name)
+        assert shape == (tuple(expression.scenario.settings), tuple(expression.scenario.outcomes)), name
+        assert coefficients == {j: int(c) for j, c in expression.coefficients.items()}, name
+        assert expression.direction == "minimise"
+
+
+@pytest.mark.parametrize("relative", BUILTIN_FILES)
+@pytest.mark.parametrize("edit", ["add", "drop", "rescale"])
+def test_a_builtin_with_edited_coefficients_is_not_proven_and_names_the_claim(relative, edit):
+    from certify.checker import core, dispatch
+
+    document = json.loads((CERTIFICATES / relative).read_text())
+    name = document["expression"]["name"]
+    coefficients = document["expression"]["coefficients"]
+    if edit == "add":
+        used = {j for j, _ in coefficients}
+        free = next(j for j in range(10 ** 6) if j not in used)
+        coefficients.append([free, "1"])
+        coefficients.sort()
+    elif edit == "drop":
+        coefficients.pop()
+    else:
+        for entry in coefficients:
+            entry[1] = "2"
+    with pytest.raises(core.NotProven, match=f"the name '{name}' is a built-in expression") as error:
+        dispatch.check_document(document, relative)
+    assert f"the claim '{name}'" in str(error.value)
+
+
+def test_chsh_files_relabelled_as_mermin5_fail_the_mermin5_claim(tmp_path):
+    copy = _copy(tmp_path, "expressions")
+    shutil.rmtree(copy / "mermin5")
+    (copy / "chsh").rename(copy / "mermin5")
+    for path in (copy / "mermin5").glob("*.json"):
+        document = json.loads(path.read_text())
+        document["expression"]["name"] = "mermin5"
+        path.write_text(json.dumps(document))
+    results = audit([str(copy)])
+    failed = _failed_claims(results)
+    assert exit_code_of(results) == 1
+    assert "claim mermin5 (certificates/expressions/mermin5)" in failed  # (and chsh is missing)
+    details = [detail for path, status, detail in results
+               if "/mermin5/" in path and path.endswith(".json") and status == "not proven"]
+    assert details and all("the name 'mermin5' is a built-in expression" in d for d in details)

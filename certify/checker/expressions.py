@@ -1,7 +1,8 @@
 """General Bell expressions, families and their folders, built on the trusted core.
 
 Standard library only. For a general Bell expression B (given by its
-coefficients in the file; the name ``paper`` must be eq. (7)) in any scenario
+coefficients in the file; a built-in name such as ``paper`` or ``chsh`` must carry the
+coefficients :mod:`certify.checker.builtins` rebuilds) in any scenario
 of at most 8 parties, 10 settings and 10 outcomes each, the penalty form
 C = sign B, offset = min C.P has an ``expression-bound`` file per pair (the
 value function of :func:`certify.checker.core.check_value_function` with
@@ -21,9 +22,10 @@ import re
 from fractions import Fraction
 from itertools import product
 
-from certify.checker.core import (PAPER_SHAPE, Malformed, NotProven, array, check_box, check_inequality,
+from certify.checker.builtins import definition
+from certify.checker.core import (Malformed, NotProven, array, check_box, check_inequality,
                                   check_scaled_box, check_target, check_value_function, dual_slacks, fields,
-                                  fraction, integer, pair_index, paper_bell_coefficients, product_of, show,
+                                  fraction, integer, pair_index, product_of, show,
                                   size_of, sparse)
 
 EXPRESSION_FORMATS = ("certify/expression-bound", "certify/expression-bounds", "certify/expression-symmetry")
@@ -48,7 +50,7 @@ def pair_key(index, shape):
 
 def check_expression_header(document, where, keys):
     """Scenario (1..8 parties, 1..10 settings and outcomes each, at most 65,536
-    probabilities), expression (name ``paper`` must be eq. (7)) and, if in ``keys``,
+    probabilities), expression (a built-in name must carry its rebuilt coefficients) and, if in ``keys``,
     the penalty form ``C = sign B``. Returns ``(values of keys, shape, penalty C as
     (c, {j: c C_j}), sign, offset, identity)``; ``identity`` names the expression."""
     values = fields(document, f"{where}: $", keys)
@@ -66,9 +68,11 @@ def check_expression_header(document, where, keys):
         raise Malformed(f"{where}: $.expression: expected a name of 1..64 letters, digits, '-', '_' and "
                         f"direction 'minimise' or 'maximise', found {show(name)}, {show(direction)}")
     scale, bell = sparse(coefficients, size, f"{where}: $.expression.coefficients")
-    if name == "paper" and (shape != PAPER_SHAPE or (scale, bell) != (1, paper_bell_coefficients())):
-        raise NotProven(f"{where}: $.expression: the name 'paper' means eq. (7) as rebuilt by the checker; "
-                        f"these coefficients or this scenario differ")
+    builtin = definition(name)
+    if builtin is not None and (direction, shape, scale, bell) != ("minimise", builtin[0], 1, builtin[1]):
+        raise NotProven(f"{where}: $.expression: the name {name!r} is a built-in expression, rebuilt by the "
+                        f"checker from its definition (certify.checker.builtins); these coefficients, this "
+                        f"scenario or this direction differ, so the file does not prove the claim {name!r}")
     sign, offset = (1 if direction == "minimise" else -1), Fraction(0)
     if "penalty" in keys:
         sign_text, offset_text = fields(document["penalty"], f"{where}: $.penalty", ("sign", "offset"))
