@@ -85,13 +85,28 @@ def check_expression_header(document, where, keys):
     return values, shape, penalty, sign, offset, identity
 
 
+def check_ns_optimum(optimum, shape, penalty, sign, offset, where):
+    """``{"value", "certificate", "witness"}``: the offset is the no-signalling optimum,
+    min C.P = offset (a certificate of ``C.P >= offset`` and a witness box attaining it)."""
+    value, certificate, witness = fields(optimum, where, ("value", "certificate", "witness"))
+    if fraction(value, f"{where}.value") != sign * offset:
+        raise NotProven(f"{where}.value: must equal sign * offset = {sign * offset}")
+    bound = check_inequality(certificate, Fraction(1), None, f"{where}.certificate", shape, penalty)
+    if bound != -offset:
+        raise NotProven(f"{where}.certificate: proves C.P >= {-bound}, not the offset {offset}")
+    if check_box(witness, None, f"{where}.witness", shape, penalty)[1] != offset:
+        raise NotProven(f"{where}.witness: C.W differs from the offset {offset}")
+
+
 def check_expression_bound(document, where):
-    """Check a ``certify/expression-bound`` file: the exact value function of one
-    pair with the penalty value delta = C.P - offset; return its statement."""
-    keys = ("format", "version", "scenario", "expression", "penalty", "target", "value_function")
+    """Check a ``certify/expression-bound`` file (version 2): the offset is the
+    no-signalling optimum (its proof is in the file) and the exact value function
+    of one pair with the penalty value delta = C.P - offset; return its statement."""
+    keys = ("format", "version", "scenario", "expression", "penalty", "ns_optimum", "target", "value_function")
     values, shape, penalty, sign, offset, identity = check_expression_header(document, where, keys)
-    setting, outcome, index = check_target(values[5], shape, f"{where}: $.target")
-    breakpoints, pieces = check_value_function(values[6], index, f"{where}: $.value_function", shape,
+    check_ns_optimum(values[5], shape, penalty, sign, offset, f"{where}: $.ns_optimum")
+    setting, outcome, index = check_target(values[6], shape, f"{where}: $.target")
+    breakpoints, pieces = check_value_function(values[7], index, f"{where}: $.value_function", shape,
                                                penalty, offset)
     return {"format": "certify/expression-bound", "expression": identity, "name": values[3]["name"], "penalty": (sign, offset),
             "shape": shape, "setting": setting, "outcome": outcome, "index": index,
@@ -180,14 +195,7 @@ def check_expression_bounds(document, where):
     values, shape, penalty, sign, offset, identity = check_expression_header(document, where, keys)
     local, optimum, is_bell, best = values[5:]
     local_value = check_local_bound(local, shape, penalty, sign, f"{where}: $.local_bound")
-    value, certificate, witness = fields(optimum, f"{where}: $.ns_optimum", ("value", "certificate", "witness"))
-    if fraction(value, f"{where}: $.ns_optimum.value") != sign * offset:
-        raise NotProven(f"{where}: $.ns_optimum.value: must equal sign * offset = {sign * offset}")
-    bound = check_inequality(certificate, Fraction(1), None, f"{where}: $.ns_optimum.certificate", shape, penalty)
-    if bound != -offset:
-        raise NotProven(f"{where}: $.ns_optimum.certificate: proves C.P >= {-bound}, not the offset {offset}")
-    if check_box(witness, None, f"{where}: $.ns_optimum.witness", shape, penalty)[1] != offset:
-        raise NotProven(f"{where}: $.ns_optimum.witness: C.W differs from the offset {offset}")
+    check_ns_optimum(optimum, shape, penalty, sign, offset, f"{where}: $.ns_optimum")
     check_bell_flag(is_bell, local_value, sign * offset, f"{where}: $.is_bell_inequality")
     best_value, best_pair = fields(best, f"{where}: $.max_output_probability_at_ns_optimum", ("value", "pair"))
     return {"format": "certify/expression-bounds", "expression": identity, "name": values[3]["name"], "penalty": (sign, offset),
