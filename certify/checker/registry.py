@@ -16,7 +16,9 @@ the audit's entries below ``path``:
   :mod:`certify.checker.builtins` rebuilds from its definition);
 - ``family``: the file proven, an ``expression-reduced`` document naming
   ``name`` (rebuilt the same way);
-- ``record``: the proof record proven, with that name.
+- ``record``: the proof record of that name proven, its chain of algebra steps
+  ending in exactly the registered ``formula`` (the grammar of
+  :func:`certify.checker.records.step_formula`).
 
 Files that no row covers are still checked, but reported as user statements
 ("proves ... for the coefficients stated in the file"), never as claims of the
@@ -32,28 +34,40 @@ from collections import namedtuple
 from certify.checker.core import NotProven
 
 PAPER, PROJECT = "the paper's claims", "the project's own results"
-Claim = namedtuple("Claim", "section name kind path statement")
+Claim = namedtuple("Claim", "section name kind path statement formula", defaults=(None,))
 LEMMA11 = "certificates/lemma11"
 _EQ42 = ("Lemma 11, eq. (42): P(x*|u*) <= 1/3 + 2/3 B.P for every no-signalling box P of the four-party "
          "binary scenario, B of eq. (7), for each of the 256 pairs (u*, x*)")
 _VALUE_FUNCTION = ("the exact value function v(delta) = max{P(x*|u*) : P no-signalling, B.P <= delta} "
                    "(eq. (7)), piecewise linear with certified pieces and witnesses, for each of the 256 pairs")
-_RECORDS = (  # record name, statement: proved by proofs/params/<name with '/' as '_'>.json
-    ("delta-max-paper-eps-0", "delta_max(0) = (1/2 - eps)^8/2 = 1/512"),
-    ("delta-max-paper-eps-1/10", "delta_max(1/10) = (1/2 - eps)^8/2 = 128/390625"),
-    ("delta-max-paper-eps-1/4", "delta_max(1/4) = (1/2 - eps)^8/2 = 1/131072"),
-    ("delta-max-certified-eps-0", "delta_max_certified(0) = (1/2 - eps)^8 b*^2/2 = 1/128"),
-    ("delta-max-certified-eps-1/10", "delta_max_certified(1/10) = (1/2 - eps)^8 b*^2/2 = 512/390625"),
-    ("delta-max-certified-eps-1/4", "delta_max_certified(1/4) = (1/2 - eps)^8 b*^2/2 = 1/32768"),
-    ("lemma10-chain", "Lemma 10 chained with Lemma 11: P(x*|u*) <= (1/3)(1 + 2 delta/(1/2-eps)^4)"),
-    ("theorem20-region-paper", "Theorem 20: (1/3)(1 + 2 sqrt(2 delta)/(1/2-eps)^4) < 1 iff "
-                               "delta < (1/2-eps)^8/2 (eq. (111))"),
-    ("theorem27-region-paper", "Theorem 27: the same region, eq. (180)"),
-    ("theorem20-region-certified", "Theorem 20 with the certified value functions: the region "
-                                   "delta < (1/2-eps)^8 b*^2/2"),
-    ("noise-tolerance-paper-eps-0", "white-noise and bit-flip tolerance of the quantum box at eps = 0"),
-    ("noise-tolerance-paper-eps-1/10", "white-noise and bit-flip tolerance of the quantum box at eps = 1/10"),
-    ("noise-tolerance-paper-eps-1/4", "white-noise and bit-flip tolerance of the quantum box at eps = 1/4"),
+_RECORDS = (  # record name, statement, the formula its chain of algebra steps ends in
+    # (proofs/params/<name with "/" as "_">.json; docs/proof-record-format.md has the grammar)
+    ("delta-max-paper-eps-0", "delta_max(0) = (1/2 - eps)^8/2 = 1/512",
+     "1/2*s^8 = 1/512 at s = 1/2"),
+    ("delta-max-paper-eps-1/10", "delta_max(1/10) = (1/2 - eps)^8/2 = 128/390625",
+     "1/2*s^8 = 128/390625 at s = 2/5"),
+    ("delta-max-paper-eps-1/4", "delta_max(1/4) = (1/2 - eps)^8/2 = 1/131072",
+     "1/2*s^8 = 1/131072 at s = 1/4"),
+    ("delta-max-certified-eps-0", "delta_max_certified(0) = (1/2 - eps)^8 b*^2/2 = 1/128",
+     "1/2*s^8*b^2 = 1/128 at s = 1/2, b = 2"),
+    ("delta-max-certified-eps-1/10", "delta_max_certified(1/10) = (1/2 - eps)^8 b*^2/2 = 512/390625",
+     "1/2*s^8*b^2 = 512/390625 at s = 2/5, b = 2"),
+    ("delta-max-certified-eps-1/4", "delta_max_certified(1/4) = (1/2 - eps)^8 b*^2/2 = 1/32768",
+     "1/2*s^8*b^2 = 1/32768 at s = 1/4, b = 2"),
+    ("lemma10-chain", "Lemma 10 chained with Lemma 11: P(x*|u*) <= (1/3)(1 + 2 delta/(1/2-eps)^4)",
+     "for all s > 0, f1 >= 0, f2 >= 0, f3 >= 0, f4 >= 0: f1*f2*f3*f4 + s*f2*f3*f4 + s*f1*f3*f4 + s*f1*f2*f4 + s*f1*f2*f3 + s^2*f3*f4 + s^2*f2*f4 + s^2*f2*f3 + s^2*f1*f4 + s^2*f1*f3 + s^2*f1*f2 + s^3*f4 + s^3*f3 + s^3*f2 + s^3*f1 >= 0"),
+    ("theorem20-region-paper", "Theorem 20: (1/3)(1 + 2 sqrt(2 delta)/(1/2-eps)^4) < 1 iff delta < (1/2-eps)^8/2 (eq. (111))",
+     "for all s > 0, r >= 0: r + s^4 > 0"),
+    ("theorem27-region-paper", "Theorem 27: the same region, eq. (180)",
+     "for all s > 0, r >= 0: r + s^4 > 0"),
+    ("theorem20-region-certified", "Theorem 20 with the certified value functions: the region delta < (1/2-eps)^8 b*^2/2",
+     "for all s > 0, r >= 0: r + 2*s^4 > 0"),
+    ("noise-tolerance-paper-eps-0", "white-noise and bit-flip tolerance of the quantum box at eps = 0",
+     "1/4*x + 1/2*e*x = 1/512 at e = 0, x = 1/128"),
+    ("noise-tolerance-paper-eps-1/10", "white-noise and bit-flip tolerance of the quantum box at eps = 1/10",
+     "1/4*x + 1/2*e*x = 128/390625 at e = 1/10, x = 256/234375"),
+    ("noise-tolerance-paper-eps-1/4", "white-noise and bit-flip tolerance of the quantum box at eps = 1/4",
+     "1/4*x + 1/2*e*x = 1/131072 at e = 1/4, x = 1/49152"),
 )
 _EXPRESSIONS = ("chsh", "magic-square", "mermin3", "mermin5", "paper")
 _FAMILIES = ("mermin-n3", "mermin-n5", "mermin-n7", "paper-n3", "paper-n4", "paper-n5", "paper-n6", "paper-n7",
@@ -61,7 +75,8 @@ _FAMILIES = ("mermin-n3", "mermin-n5", "mermin-n7", "paper-n3", "paper-n4", "pap
 CLAIMS = (
     (Claim(PAPER, "lemma11-eq42", "lemma11", LEMMA11, _EQ42),
      Claim(PAPER, "lemma11-value-function", "lemma11", LEMMA11, _VALUE_FUNCTION))
-    + tuple(Claim(PAPER, name, "record", f"proofs/params/{name.replace('/', '_')}.json", statement) for name, statement in _RECORDS)
+    + tuple(Claim(PAPER, name, "record", f"proofs/params/{name.replace('/', '_')}.json", statement, formula)
+            for name, statement, formula in _RECORDS)
     + tuple(Claim(PROJECT, name, "expression", f"certificates/expressions/{name}",
                   f"the built-in expression {name!r} (coefficients rebuilt from its definition): local bound, "
                   f"no-signalling optimum and the exact value function of every pair") for name in _EXPRESSIONS)
@@ -114,6 +129,9 @@ def _record_rule(claim, entries, statements):
     for path, (kind, statement) in statements.items():
         if kind != "certify/proof-record" or not str(statement).startswith(claim.name + ": "):
             return problem or f"{path} is not the proof record {claim.name!r}"
+        derived = str(statement)[len(claim.name) + 2:].rsplit(" (", 1)[0].split("; ")
+        if derived[-1] != claim.formula:
+            return problem or f"{path}: its algebra ends in {derived[-1]!r}, not the registered {claim.formula!r}"
     return problem
 
 
@@ -157,6 +175,8 @@ def registry_text():
             if claim.section == section:
                 lines.append(f"  {claim.name:<31}{claim.path}")
                 lines.append(f"  {'':<31}{claim.statement}")
+                if claim.formula:
+                    lines.append(f"  {'':<31}proved formula: {claim.formula}")
     return "\n".join(lines) + "\n"
 
 
