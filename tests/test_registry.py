@@ -229,3 +229,17 @@ def test_chsh_files_relabelled_as_mermin5_fail_the_mermin5_claim(tmp_path):
     details = [detail for path, status, detail in results
                if "/mermin5/" in path and path.endswith(".json") and status == "not proven"]
     assert details and all("the name 'mermin5' is a built-in expression" in d for d in details)
+
+
+def test_renaming_the_lemma11_folder_fails_both_lemma11_claims(tmp_path):
+    copy = _copy(tmp_path, "lemma11")
+    copy.rename(copy.parent / "lemma-eleven")
+    _rewrite_manifest(copy.parent)
+    results = audit([str(copy.parent)], require_manifest=True)
+    failed = _failed_claims(results)
+    assert exit_code_of(results) == 1
+    for name in ("lemma11-eq42", "lemma11-value-function"):
+        assert f"claim {name} (certificates/lemma11)" in failed
+        assert "missing" in failed[f"claim {name} (certificates/lemma11)"]
+    renamed = {status for path, status, _ in results if "lemma-eleven" in path and path.endswith(".json")}
+    assert renamed == {"user"}
