@@ -41,8 +41,9 @@ def _report(results, command: str, as_json: bool) -> int:
     claims = [status for path, status, _ in results if path.startswith("claim ")]
     print(f"{command}: {len(results)} entries: {counts['ok']} ok, {counts['not proven']} not proven, "
           f"{counts['malformed']} malformed, {counts['skipped']} skipped, "
-          f"{counts['not audited']} not independently audited, {counts['user']} user statements; "
-          f"registered claims proven: {claims.count('ok')} of {len(claims)} -> exit {code}")
+          f"{counts['not audited']} not independently audited, {counts['user']} user statements"
+          + (f"; registered claims proven: {claims.count('ok')} of {len(claims)}" if claims else "")
+          + f" -> exit {code}")
     return code
 
 
