@@ -8,7 +8,7 @@ Measures, each ``--repeat`` times (reporting min and median):
 
 * ``python -m certify audit certificates/lemma11`` as a subprocess (what a
   user waits for; includes interpreter start-up and the CLI's imports);
-* ``python certify/checker/core.py certificates/lemma11/*.json`` (the checker
+* ``python -m certify.checker.dispatch certificates/lemma11/*.json`` (the checker
   alone, standard library only);
 * the in-process time of checking the folder (parse + arithmetic +
   coverage), without start-up.
@@ -51,8 +51,8 @@ def main(argv=None) -> int:
     files = sorted(glob.glob(str(ROOT / FOLDER / "*.json")))
     commands = {
         "certify audit certificates/lemma11": [sys.executable, "-m", "certify", "audit", FOLDER],
-        "python certify/checker/core.py certificates/lemma11/*.json":
-            [sys.executable, "certify/checker/core.py", *files],
+        "python -m certify.checker.dispatch certificates/lemma11/*.json":
+            [sys.executable, "-m", "certify.checker.dispatch", *files],
     }
     report = {"files": len(files), "cpu_count": os.cpu_count(), "seconds": {}}
     codes = {}

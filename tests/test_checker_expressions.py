@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from certify.checker import core as checker
+from certify.checker import dispatch as checker_dispatch
+from certify.checker import expressions as checker_expressions
 from certify.checker.audit import audit, exit_code_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,14 +30,14 @@ def _load(relative: str) -> dict:
 
 def _not_proven(document, match):
     with pytest.raises(checker.NotProven, match=match) as error:
-        checker.check_document(document, "tampered.json")
+        checker_dispatch.check_document(document, "tampered.json")
     assert error.value.exit_code == 1
 
 
 def test_every_committed_expression_file_is_accepted():
     assert len(FILES) > 900  # guards against checking an empty glob
-    kinds = {checker.check_file(str(path))[0] for path in FILES}
-    assert kinds == set(checker.EXPRESSION_FORMATS)
+    kinds = {checker_dispatch.check_file(str(path))[0] for path in FILES}
+    assert kinds == set(checker_expressions.EXPRESSION_FORMATS)
 
 
 def test_audit_of_the_expression_folders_exits_0_with_one_coverage_entry_each():
@@ -105,18 +107,18 @@ def test_generator_that_changes_the_expression_is_not_proven():
                 # Flipping party 2's outcome at setting 0 only: CHSH is not invariant under it.
                 "generators": [{"parties": [0, 1], "settings": [[0, 1], [0, 1]],
                                 "outcomes": [[[0, 1], [0, 1]], [[1, 0], [0, 1]]]}],
-                "pairs": [{"pair": checker.pair_key(j, ((2, 2), (2, 2))),
-                           "representative": checker.pair_key(j, ((2, 2), (2, 2))), "word": []}
+                "pairs": [{"pair": checker_expressions.pair_key(j, ((2, 2), (2, 2))),
+                           "representative": checker_expressions.pair_key(j, ((2, 2), (2, 2))), "word": []}
                           for j in range(16)]}
     _not_proven(symmetry, "does not map every coefficient")
     symmetry["generators"][0]["outcomes"] = [[[1, 0], [1, 0]], [[1, 0], [1, 0]]]  # flip every outcome
-    checker.check_document(symmetry, "ok.json")  # x1 + x2 parity kept: a true symmetry
+    checker_dispatch.check_document(symmetry, "ok.json")  # x1 + x2 parity kept: a true symmetry
 
 
 def test_name_paper_must_be_eq_7():
     document = _load("paper/u0000-x0000.json")
     document["expression"]["coefficients"] = document["expression"]["coefficients"][1:]
-    _not_proven(document, "eq. \\(7\\)")
+    _not_proven(document, "the name .paper. is a built-in expression")
 
 
 # -- MALFORMED: not the format ------------------------------------------------------------
@@ -129,7 +131,7 @@ def test_float_or_non_canonical_rational_is_malformed(tmp_path, replace):
     path = tmp_path / "u00-x00.json"
     path.write_text(text.replace(replace[0], replace[1], 1))
     with pytest.raises(checker.Malformed) as error:
-        checker.check_file(str(path))
+        checker_dispatch.check_file(str(path))
     assert error.value.exit_code == 2 and str(path) in str(error.value)
 
 
@@ -147,7 +149,7 @@ def test_out_of_range_fields_are_malformed(change):
     else:
         document["generators"][0]["settings"][0] = [0, 0]
     with pytest.raises(checker.Malformed):
-        checker.check_document(document, "bad.json")
+        checker_dispatch.check_document(document, "bad.json")
 
 
 # -- coverage of a folder ------------------------------------------------------------------
@@ -193,7 +195,7 @@ def test_a_pair_document_of_another_expression_fails_the_folder(tmp_path):
 
 def test_pair_index_and_key_are_inverse():
     shape = ((3, 3), (8, 8))
-    assert [checker.pair_index(checker.pair_key(j, shape), shape, "$") for j in range(576)] == list(range(576))
+    assert [checker.pair_index(checker_expressions.pair_key(j, shape), shape, "$") for j in range(576)] == list(range(576))
     assert checker.pair_index("12|07", shape, "$") == (1 * 3 + 2) * 64 + 7
 
 
@@ -218,7 +220,7 @@ def test_local_enumeration_agrees_with_the_builders_numpy_enumeration(seed):
     scale = 12
     penalty = (scale, {j: int(v * scale) for j, v in coefficients.items()})
     expected = local_bound(expression)
-    minimum, chosen = checker.local_minimum((settings, outcomes), penalty, expected.strategy)
+    minimum, chosen = checker_expressions.local_minimum((settings, outcomes), penalty, expected.strategy)
     assert Fraction(minimum, scale) == Fraction(chosen, scale) == expected.value
 
 
@@ -233,6 +235,41 @@ def test_relabeling_images_agree_with_the_builder():
             "outcomes": [[[2, 0, 1], [0, 1, 2]], [[1, 0], [0, 1], [1, 0]], [[0, 2, 1], [1, 2, 0]]]}
     cases = [(shape, g) for g in document["generators"]] + [(((2, 3, 2), (3, 2, 3)), swap)]
     for k, (shape, generator) in enumerate(cases):
-        image = checker.relabeling(generator, shape, f"$.generators[{k}]")
+        image = checker_expressions.relabeling(generator, shape, f"$.generators[{k}]")
         assert list(image) == list(relabeling_image(Scenario(*shape), generator))
         assert sorted(image) == list(range(checker.size_of(shape)))
+
+
+# -- a pair file proves its offset alone (format version 2) ---------------------------------
+
+def test_a_pair_file_with_a_shifted_offset_is_rejected_alone():
+    # Version 1 tied the offset to bounds.json only in a folder audit; now the file carries its proof.
+    document = _load("chsh/u00-x00.json")
+    document["penalty"]["offset"] = "1"
+    document["ns_optimum"]["value"] = "1"
+    with pytest.raises(checker.NotProven, match=r"ns_optimum\.certificate: proves C\.P >= 0, not the offset 1"):
+        checker_dispatch.check_document(document, "shifted.json")
+
+
+def test_a_pair_file_without_the_proof_of_its_offset_is_malformed():
+    document = _load("chsh/u00-x00.json")
+    del document["ns_optimum"]
+    with pytest.raises(checker.Malformed, match="missing \\['ns_optimum'\\]"):
+        checker_dispatch.check_document(document, "no-proof.json")
+    document = _load("chsh/u00-x00.json")
+    document["version"] = 1
+    with pytest.raises(checker.Malformed, match="version 2 only"):
+        checker_dispatch.check_document(document, "old.json")
+
+
+def test_the_pair_files_offset_proof_is_the_one_in_bounds_json():
+    bounds = _load("paper/bounds.json")
+    for path in sorted((EXPRESSIONS / "paper").glob("u*.json"))[:8]:
+        assert json.loads(path.read_text())["ns_optimum"] == bounds["ns_optimum"]
+
+
+def test_a_pair_files_witness_for_the_offset_must_attain_it():
+    document = _load("chsh/u00-x00.json")
+    document["ns_optimum"]["witness"] = document["value_function"]["breakpoints"][-1]["witness"]
+    with pytest.raises(checker.NotProven, match="C.W differs from the offset"):
+        checker_dispatch.check_document(document, "witness.json")

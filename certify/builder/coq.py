@@ -46,6 +46,7 @@ from pathlib import Path
 
 from certify.builder.jsonio import write_folder
 from certify.checker import core as checker
+from certify.checker import files as checker_files
 from certify.errors import InputError
 
 __all__ = ["write_coq_export", "coq_development", "sparse_vector", "template", "build_verdict",
@@ -141,7 +142,7 @@ def _target(target, shape, where: str, setting: str, outcome: str) -> int:
 
 
 def _read_lemma11_document(path: Path, label: str, setting: str, outcome: str) -> dict:
-    document = _malformed(checker.read_json, path, label)
+    document = _malformed(checker_files.read_json, path, label)
     keys = ("format", "version", "scenario", "expression", "target", "paper_claim", "value_function")
     kind, version, scenario, expression, target, claim, value_function = _malformed(
         checker.fields, document, f"{label}: $", keys)
@@ -248,7 +249,7 @@ def read_expression(certificates: Path, name: str) -> dict:
         raise InputError(f"{bounds_label}: missing (or {label} is not a folder of expression certificates)")
     keys = ("format", "version", "scenario", "expression", "penalty", "local_bound", "ns_optimum",
             "is_bell_inequality", "max_output_probability_at_ns_optimum")
-    document = _malformed(checker.read_json, folder / "bounds.json", bounds_label)
+    document = _malformed(checker_files.read_json, folder / "bounds.json", bounds_label)
     values, shape, coefficients = _read_expression_header(document, bounds_label, keys, name)
     _exactly(values[0], "certify/expression-bounds", f"{bounds_label}: $.format", "'certify/expression-bounds'")
     _exactly(values[1], 1, f"{bounds_label}: $.version", "1")
@@ -266,20 +267,20 @@ def read_expression(certificates: Path, name: str) -> dict:
     setting_tuples, outcome_tuples = _tuples(shape[0]), _tuples(shape[1])
     _pair_files(folder, label, setting_tuples, outcome_tuples, frozenset({"bounds.json"}))
     pairs = []
-    keys = ("format", "version", "scenario", "expression", "penalty", "target", "value_function")
+    keys = ("format", "version", "scenario", "expression", "penalty", "ns_optimum", "target", "value_function")
     for u in setting_tuples:
         for x in outcome_tuples:
             pair_label = f"{label}/u{u}-x{x}.json"
-            document = _malformed(checker.read_json, folder / f"u{u}-x{x}.json", pair_label)
+            document = _malformed(checker_files.read_json, folder / f"u{u}-x{x}.json", pair_label)
             values, pair_shape, pair_coefficients = _read_expression_header(document, pair_label, keys, name)
             _exactly(values[0], "certify/expression-bound", f"{pair_label}: $.format",
                      "'certify/expression-bound'")
-            _exactly(values[1], 1, f"{pair_label}: $.version", "1")
+            _exactly(values[1], 2, f"{pair_label}: $.version", "2")
             if (pair_shape, pair_coefficients) != (shape, coefficients):
                 raise InputError(f"{pair_label}: $.scenario/$.expression: differ from {bounds_label}")
-            breakpoints, pieces = _value_function(values[6], size, num_rows, f"{pair_label}: $.value_function")
+            breakpoints, pieces = _value_function(values[7], size, num_rows, f"{pair_label}: $.value_function")
             pairs.append({"setting": u, "outcome": x, "breakpoints": breakpoints, "pieces": pieces,
-                          "index": _target(values[5], shape, f"{pair_label}: $.target", u, x)})
+                          "index": _target(values[6], shape, f"{pair_label}: $.target", u, x)})
     return {"name": name, "shape": shape, "coefficients": coefficients, "ns_optimum": ns_optimum,
             "setting_tuples": setting_tuples, "outcome_tuples": outcome_tuples, "pairs": pairs}
 
@@ -837,8 +838,8 @@ def printed_assumptions(log: str) -> list[frozenset[str]]:
     """The axiom names of each ``Print Assumptions`` in a build's output, in order (an empty
     set for "Closed under the global context").
 
-    >>> blocks = printed_assumptions("Axioms:\\nA.x\\n  : Prop\\nB.y : Prop\\nClosed under the global context\\n")
-    >>> [sorted(block) for block in blocks]
+    >>> [sorted(names) for names in printed_assumptions(
+    ...     "Axioms:\\nA.x\\n  : Prop\\nB.y : Prop\\nClosed under the global context\\n")]
     [['A.x', 'B.y'], []]
     """
     blocks, current = [], None

@@ -19,7 +19,7 @@ stabiliser group H gives ``P_t <= y.b + λ C.P`` for every H-invariant
 no-signalling box, and averaging over H extends it to every box (H fixes t and
 C, and relabelings keep no-signalling). :func:`certify.builder.verify.verify_family_document`
 checks a document exactly in these terms before it is written; the trusted checker
-(:func:`certify.checker.core.check_expression_reduced`) does so independently.
+(:func:`certify.checker.expressions.check_expression_reduced`) does so independently.
 """
 
 from __future__ import annotations

@@ -47,6 +47,8 @@ from pathlib import Path
 
 from certify.builder.jsonio import write_folder
 from certify.checker import core as checker
+from certify.checker import dispatch as checker_dispatch
+from certify.checker import files as checker_files
 from certify.errors import ClaimNotProven, InputError
 
 __all__ = ["vipr_lines", "certificate_files", "export_document", "export_folder", "variable_names"]
@@ -180,8 +182,8 @@ def export_folder(certificates, out_dir) -> list[str]:
     files = {}
     for path in certificate_files(str(certificates)):
         try:
-            checker.check_file(path)
-            document = checker.read_json(path)
+            checker_dispatch.check_file(path)
+            document = checker_files.read_json(path)
         except checker.CheckError as error:
             raise (InputError if error.exit_code == 2 else ClaimNotProven)(str(error)) from None
         for name, lines in export_document(document, path).items():

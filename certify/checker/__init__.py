@@ -2,11 +2,17 @@
 
 Nothing in this folder imports anything from the rest of ``certify`` or
 outside Python's standard library (an import-linter contract and a test
-enforce it), so a referee can read it alone: :mod:`~certify.checker.core`
-rebuilds the scenario, the no-signalling rows and the Bell expression of
-eq. (7) itself and decides every stored certificate exactly;
-:mod:`~certify.checker.audit` checks a whole folder (coverage of every pair,
-the manifest hashes) and :mod:`~certify.checker.describe` prints the
-statements a file proves, as the checker parsed them. Everything else in the
-package may import the checker; the checker imports none of it.
+enforce it), so a referee can read it alone. :mod:`~certify.checker.core` is
+the trusted core (at most 300 code lines, importing nothing but the standard
+library): strict JSON and rationals, the no-signalling rows, the Bell
+expression of eq. (7), the inequality certificate, the witness box, the value
+function and the Lemma-11 file. The sibling modules build on it:
+:mod:`~certify.checker.registry` (the claims the default audit establishes),
+:mod:`~certify.checker.files`, :mod:`~certify.checker.expressions`,
+:mod:`~certify.checker.manifest`, :mod:`~certify.checker.records`,
+:mod:`~certify.checker.dispatch` (one entry point for every format),
+:mod:`~certify.checker.audit` (whole folders) and
+:mod:`~certify.checker.describe` (the statements a file proves, as the checker
+parsed them). Everything else in the package may import the checker; the
+checker imports none of it.
 """
