@@ -37,10 +37,11 @@ import json
 import re
 from fractions import Fraction
 from functools import lru_cache
-from itertools import product
+from itertools import accumulate, product
 from math import gcd, lcm
 
 MAX_DEPTH = 64  # nesting of JSON arrays and objects
+MAX_VALUES = 1_000_000  # JSON values of one file (counted as commas + brackets, outside strings)
 MAX_DIGITS = 4300  # per integer: Python's default int <-> str conversion limit
 MAX_DENOMINATOR_BITS = 65536  # common denominator of one vector (about 19,700 digits)
 PAPER_SCENARIO = {"parties": 4, "settings": [2, 2, 2, 2], "outcomes": [2, 2, 2, 2]}
@@ -50,7 +51,7 @@ PAPER_CLAIM = (Fraction(1, 3), Fraction(2, 3))  # (constant, slope) of eq. (42)
 _RATIONAL = re.compile(r"(-?)(0|[1-9][0-9]*)(?:/([1-9][0-9]*))?")
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 _NOT_BRACKETS = bytes(c for c in range(256) if c not in b"[]{}")
-_INNERMOST_PAIRS = re.compile(rb"\[\]|\{\}")
+_NESTING = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 _PARSED = {}  # canonical rational strings seen (and fully checked) before -> (p, q)
 
 
@@ -75,8 +76,9 @@ class NotProven(CheckError):
 # -- strict JSON --------------------------------------------------------------------------
 
 def loads_strict(text, where):
-    """Parse JSON after cheap scans for long digit runs, nesting depth and ``-0``;
-    reject floats, exponents, NaN, Infinity and duplicate keys."""
+    """Parse JSON after cheap linear scans for long digit runs, ``-0``, the number of
+    values and the nesting depth (so that ``json.loads`` never builds more than
+    MAX_VALUES objects); reject floats, exponents, NaN, Infinity and duplicate keys."""
     run = re.search("[0-9]{%d}" % (MAX_DIGITS + 1), text)
     if run:
         raise Malformed(f"{where}: a digit run at character {run.start()} is longer than {MAX_DIGITS} digits")
@@ -85,13 +87,11 @@ def loads_strict(text, where):
     if re.search(r"-0(?![.0-9eE])", outside_strings):
         raise Malformed(f"{where}: integer -0 is not canonical")
     brackets = outside_strings.encode().translate(None, _NOT_BRACKETS)
-    for _ in range(MAX_DEPTH):  # each pass removes exactly one level of innermost pairs
-        brackets, previous = _INNERMOST_PAIRS.sub(b"", brackets), brackets
-        if brackets == previous:
-            break  # empty, or unbalanced: json.loads below reports it
-    else:
-        if brackets:
-            raise Malformed(f"{where}: JSON nested deeper than {MAX_DEPTH} levels")
+    values = len(brackets) // 2 + outside_strings.count(",") + 1  # at least the values json.loads makes
+    if values > MAX_VALUES:
+        raise Malformed(f"{where}: about {values} JSON values, more than the limit {MAX_VALUES}")
+    if max(accumulate(brackets, lambda depth, c: depth + _NESTING[c], initial=0)) > MAX_DEPTH:
+        raise Malformed(f"{where}: JSON nested deeper than {MAX_DEPTH} levels")
 
     def no_duplicates(pairs):
         if len({key for key, _ in pairs}) != len(pairs):
