@@ -41,7 +41,7 @@ from itertools import accumulate, product
 from math import gcd, lcm
 
 MAX_DEPTH = 64  # nesting of JSON arrays and objects
-MAX_VALUES = 1_000_000  # JSON values of one file (counted as commas + brackets, outside strings)
+MAX_TOKENS = 1_000_000  # commas, colons, brackets and quotes of one file (raw text)
 MAX_DIGITS = 4300  # per integer: Python's default int <-> str conversion limit
 MAX_DENOMINATOR_BITS = 65536  # common denominator of one vector (about 19,700 digits)
 PAPER_SCENARIO = {"parties": 4, "settings": [2, 2, 2, 2], "outcomes": [2, 2, 2, 2]}
@@ -76,10 +76,15 @@ class NotProven(CheckError):
 # -- strict JSON --------------------------------------------------------------------------
 
 def loads_strict(text, where):
-    """Parse JSON after cheap linear scans for long digit runs, ``-0``, the number of
-    values and the nesting depth (so that ``json.loads`` never builds more than
-    MAX_VALUES objects); reject floats, exponents, NaN, Infinity and duplicate keys."""
-    run = re.search("[0-9]{%d}" % (MAX_DIGITS + 1), text)
+    """Parse JSON after cheap linear scans for the number of tokens (so that neither
+    the scans nor ``json.loads`` build more than about MAX_TOKENS objects), long digit
+    runs, ``-0`` and the nesting depth; reject floats, exponents, NaN, Infinity and
+    duplicate keys."""
+    tokens = sum(map(text.count, ',:[]{}"'))  # bounds every piece, bracket and value built below
+    if tokens > MAX_TOKENS:
+        raise Malformed(f"{where}: {tokens} JSON tokens (commas, colons, brackets, quotes), more "
+                        f"than the limit {MAX_TOKENS}")
+    run = re.search("(?<![0-9])[0-9]{%d}" % (MAX_DIGITS + 1), text)  # tried at run starts only: linear
     if run:
         raise Malformed(f"{where}: a digit run at character {run.start()} is longer than {MAX_DIGITS} digits")
     # Without backslashes no quote is escaped, so every other piece lies outside strings.
@@ -87,9 +92,6 @@ def loads_strict(text, where):
     if re.search(r"-0(?![.0-9eE])", outside_strings):
         raise Malformed(f"{where}: integer -0 is not canonical")
     brackets = outside_strings.encode().translate(None, _NOT_BRACKETS)
-    values = len(brackets) // 2 + outside_strings.count(",") + 1  # at least the values json.loads makes
-    if values > MAX_VALUES:
-        raise Malformed(f"{where}: about {values} JSON values, more than the limit {MAX_VALUES}")
     if max(accumulate(brackets, lambda depth, c: depth + _NESTING[c], initial=0)) > MAX_DEPTH:
         raise Malformed(f"{where}: JSON nested deeper than {MAX_DEPTH} levels")
 

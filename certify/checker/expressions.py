@@ -346,8 +346,8 @@ def group_orbits(generators, shape, coefficients, where, cache, fixed=None):
             cache[key] = image
         if fixed is not None and cache[key][fixed] != fixed:
             raise NotProven(f"{where}[{k}]: does not fix the target {pair_key(fixed, shape)}")
-        images.append(cache[key])
-    return orbit_labels(images, size)
+        images.append(key)
+    return orbit_labels([cache[key] for key in dict.fromkeys(images)], size)  # a repeated entry adds nothing
 
 
 def check_expression_reduced(document, where):
@@ -360,6 +360,13 @@ def check_expression_reduced(document, where):
     values, shape, penalty, sign, offset, identity = check_expression_header(document, where, keys)
     symmetry, local, optimum, representatives, is_bell, best = values[5:]
     size, coefficients, cache = size_of(shape), penalty[1], {}
+    lists = [symmetry] + [entry.get("stabiliser") for entry in [optimum] + (
+        representatives if isinstance(representatives, list) else []) if isinstance(entry, dict)]
+    entries = sum(len(generators) for generators in lists if isinstance(generators, list))
+    if entries * size > MAX_ORBIT_WORK:  # counted again, list by list, by group_orbits
+        raise Malformed(f"{where}: $: orbit labelling of this file needs {entries * size} steps ({entries} "
+                        f"generator-list entries x {size} probabilities), more than the checker's limit "
+                        f"{MAX_ORBIT_WORK}")
     local_value = check_local_bound(local, shape, penalty, sign, f"{where}: $.local_bound")
     at = f"{where}: $.ns_optimum"
     value, stabiliser, certificate = fields(optimum, at, ("value", "stabiliser", "certificate"))

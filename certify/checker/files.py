@@ -10,7 +10,7 @@ import stat
 
 from certify.checker.core import Malformed, loads_strict
 
-MAX_FILE_BYTES = 64 * 1024 * 1024  # 64 MiB
+MAX_FILE_BYTES = 16 * 1024 * 1024  # 16 MiB: text, decoded text and parse stay within 256 MB
 
 
 def read_bytes(path, where=None):
