@@ -38,7 +38,8 @@ def _report(results, command: str, as_json: bool) -> int:
         print(f"{STATUS_LABEL[status]:<11} {path}")
     print(f"{command}: {len(results)} entries: {counts['ok']} ok, {counts['not proven']} not proven, "
           f"{counts['malformed']} malformed, {counts['skipped']} skipped, "
-          f"{counts['not audited']} not independently audited -> exit {code}")
+          f"{counts['not audited']} not independently audited"
+          f"{', %d cannot read' % counts['cannot read'] if counts['cannot read'] else ''} -> exit {code}")
     return code
 
 
@@ -57,8 +58,7 @@ def _run_show(args) -> int:
     try:
         kind, statement = checker_dispatch.check_file(args.file)
     except checker.CheckError as error:
-        return _report([(args.file, "malformed" if error.exit_code == 2 else "not proven", str(error))],
-                       "show", False)
+        return _report([(args.file, audit_module.status_of(error), str(error))], "show", False)
     if args.json:
         print(json.dumps(show_payload(kind, statement, args.file), indent=1))
     else:
