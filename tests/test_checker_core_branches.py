@@ -99,7 +99,7 @@ def _double_witness(document):
 
 def _negative_witness(document):
     witness = document["paper_claim"]["witness"]
-    witness[0] = [witness[0][0], "-" + witness[0][1]]
+    witness[3] = [witness[3][0], "-" + witness[3][1]]  # index 5: the message names it
 
 
 def _breakpoint_witness_as_claim_witness(document):
@@ -153,7 +153,7 @@ CASES = [
     ("bound-not-normalisation-sum", _set(["paper_claim", "certificate", "bound"], "1/4"), core.NotProven,
      "bound 1/4 is not the sum 1/3 of the normalisation multipliers"),
     ("bound-above-constant", _weaker_certificate, core.NotProven, "certified bound 1/2 exceeds the constant"),
-    ("witness-negative", _negative_witness, core.NotProven, "negative probability at index"),
+    ("witness-negative", _negative_witness, core.NotProven, "negative probability at index 5$"),
     ("witness-not-normalised", _double_witness, core.NotProven, r"row 0 \(normalisation\) gives 2, expected 1"),
     ("witness-signals", _witness_signals, core.NotProven, r"\(no-signalling\) gives"),
     ("witness-other-value", _breakpoint_witness_as_claim_witness, core.NotProven,
@@ -166,6 +166,7 @@ CASES = [
     ("slopes-not-decreasing", _pieces((0, "slope", "0")), core.Malformed, "slopes must be >= 0 and decrease"),
     ("slope-negative", _pieces((1, "slope", "-1/3"), (0, "slope", "-1/4")), core.Malformed,
      "slopes must be >= 0"),
+    ("last-slope-negative", _pieces((1, "slope", "-1/4")), core.Malformed, "slopes must be >= 0"),
     ("last-piece-not-flat", _pieces((1, "slope", "1/6")), core.NotProven, "the last piece must be flat, found slope 1/6"),
     ("piece-constant", _pieces((1, "constant", "2")), core.NotProven,
      r"pieces\[1\]: certificate bound 1 \+ slope \* offset 0 differs from the constant 2"),
@@ -255,6 +256,15 @@ def test_strict_json_refusals(text, message):
         core.loads_strict(text, "t.json")
 
 
+def test_depth_counts_closing_brackets_and_braces_as_one_level_each():
+    with pytest.raises(core.Malformed, match="nested deeper than 64"):
+        core.loads_strict("[[]," + "[" * 64 + "]" * 64 + "]", "t.json")  # 1 + 64 levels
+    with pytest.raises(core.Malformed, match="nested deeper than 64"):
+        core.loads_strict('[{"a": {}},' + "[" * 64 + "]" * 64 + "]", "t.json")
+    assert core.loads_strict("[{}," + "[" * 63 + "]" * 63 + "]", "t.json")[0] == {}  # exactly 64
+    assert core.loads_strict("[[]," + "[" * 63 + "]" * 63 + "]", "t.json")[0] == []
+
+
 def test_strict_json_accepts_edges():
     assert core.loads_strict("[" * 64 + "]" * 64, "t.json") == [[]] if False else True
     assert core.loads_strict('{"a": "-0", "b": "[[[[", "c": -10, "d": "1' + "1" * 4299 + '"}', "t")["c"] == -10
@@ -313,6 +323,7 @@ SPARSE_CASES = [
     ([(0, "1")], r"\$\[0\]: expected \[index"),
     ([[0, "2/4"]], r"\$\[0\]\[1\]: rational '2/4'"),
     ([[0, 1]], r"\$\[0\]\[1\]: expected a canonical rational"),
+    ([[0, ["1"]]], r"\$\[0\]\[1\]: expected a canonical rational"),
     ([[k, "1"] for k in range(5)], r"\$: expected an array of 0\.\.4 entries"),
 ]
 
@@ -361,7 +372,9 @@ def test_paper_coefficients_and_indices():
     assert core.pair_index("0001|1000", core.PAPER_SHAPE, "$") == 24
     assert core.pair_index("1111|1111", core.PAPER_SHAPE, "$") == 255
     assert core.pair_index("21|12", ((3, 2), (2, 3)), "$") == (2 * 2 + 1) * 6 + 1 * 3 + 2
-    for bad in ("0001-1000", "001|1000", "0001|10000", "0002|1000", "000a|1000", 24, "0001|100", "00011000|"):
+    assert core.pair_index("11|11", ((3, 3), (3, 3)), "$") == (1 * 3 + 1) * 9 + 1 * 3 + 1  # 3 + 1, not 3 | 1
+    for bad in ("0001-1000", "001|1000", "0001|10000", "0002|1000", "000a|1000", 24, "0001|100", "00011000|",
+                "0001|3000", "0001|0003", "3001|1000"):
         with pytest.raises(core.Malformed, match="expected a pair 'u1..u4\\|x1..x4'"):
             core.pair_index(bad, core.PAPER_SHAPE, "$")
 
@@ -373,6 +386,7 @@ def test_check_box_values_and_target_none():
     points = BASE["value_function"]["breakpoints"]
     assert core.check_box(points[1]["witness"], 24, "$") == (1, 2)
     assert core.check_box(points[1]["witness"], 24, "$", penalty=(2, {j: 1 for j in range(256)})) == (1, 8)
+    assert core.check_box(points[1]["witness"], 24, "$", penalty=(1, {j: 2 for j in range(256)})) == (1, 32)
 
 
 def test_check_inequality_returns_the_bound_and_handles_penalty_scale():
@@ -425,3 +439,29 @@ def test_show_cuts_long_values():
     assert core.show("x" * 100) == "'" + "x" * 56 + "..."
     assert len(core.show(list(range(100)))) == 60
     assert core.show("x" * 58) == "'" + "x" * 58 + "'"
+    assert core.show("x" * 59) == "'" + "x" * 56 + "..."  # 61 characters: cut
+
+
+def test_value_function_messages_name_the_last_piece_and_the_piece_limit():
+    document = json.loads(MERMIN5.read_text())
+    pieces = document["value_function"]["pieces"]
+    pieces[-1]["slope"] = str(Fraction(pieces[-2]["slope"]) / 2)
+    with pytest.raises(core.NotProven, match=f"found slope {pieces[-1]['slope']}$"):
+        checker_expressions.check_expression_bound(document, "m.json")
+    value_function = {"breakpoints": [{"bell_value": "0", "value": "0", "witness": []}] * 4096,
+                      "pieces": [{"constant": "0", "slope": "0", "certificate": {}}] * 4097}
+    with pytest.raises(core.Malformed, match=r"pieces: expected an array of 1\.\.4096 entries"):
+        core.check_value_function(value_function, 0, "$")
+
+
+def test_one_piece_value_function():
+    document = _doc()
+    value_function = document["value_function"]
+    value_function["breakpoints"], value_function["pieces"] = value_function["breakpoints"][1:], value_function[
+        "pieces"][1:]
+    value_function["breakpoints"][0]["bell_value"] = "0"
+    with pytest.raises(core.NotProven, match=r"pieces\[0\]: 1 \+ 0 \* 0 = 1, not v_0 = 1|breakpoints\[0\]"):
+        _check(document)
+    value_function["pieces"][0]["slope"] = "-1"
+    with pytest.raises(core.Malformed, match="slopes must be >= 0"):
+        _check(document)
