@@ -108,9 +108,7 @@ def loads_strict(text, where):
     try:
         return json.loads(text, object_pairs_hook=no_duplicates, parse_float=no_float,
                           parse_constant=no_float)
-    except (ValueError, RecursionError) as error:
-        if isinstance(error, Malformed):
-            raise
+    except (ValueError, RecursionError) as error:  # Malformed from the hooks is no ValueError: it passes
         raise Malformed(f"{where}: not valid JSON: {error}") from None
 
 
