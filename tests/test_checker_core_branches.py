@@ -66,6 +66,27 @@ def _witness_signals(document):
     raise AssertionError("no mass to move")
 
 
+def _local_witness():
+    """A no-signalling box with W* + (2/3) B.W = 1/3 but W* - (2/3) B.W = -1/3: 1/2 of the
+    claim's witness (W* = 1/3, B = 0), 1/8 of a deterministic local box with W* = 0 and
+    B = 2, and 3/8 of the claim's witness of another pair (B = 0, W* = 0)."""
+    bell = core.paper_bell_coefficients()
+    local = None
+    for answers in __import__("itertools").product(range(4), repeat=4):  # each party: outcome per setting
+        box = {s * 16 + sum(((answers[i] >> u[i]) & 1) << (3 - i) for i in range(4))
+               for s, u in enumerate(__import__("itertools").product(range(2), repeat=4))}
+        if 24 not in box and sum(bell.get(j, 0) for j in box) == 2:
+            local = box
+            break
+    other = json.loads((LEMMA11 / "u0001-x0000.json").read_text())["paper_claim"]["witness"]
+    mixed = {}
+    for weight, entries in ((Fraction(1, 2), BASE["paper_claim"]["witness"]),
+                            (Fraction(1, 8), [[j, "1"] for j in local]), (Fraction(3, 8), other)):
+        for j, value in entries:
+            mixed[j] = mixed.get(j, 0) + weight * Fraction(value)
+    return [[j, str(v)] for j, v in sorted(mixed.items()) if v]
+
+
 def _set(path, value):
     def change(document):
         node = document
@@ -152,12 +173,16 @@ CASES = [
      r"s_24 = -2/3 < 0: the multipliers do not dominate P\* - 2/3 C.P at index 24"),
     ("bound-not-normalisation-sum", _set(["paper_claim", "certificate", "bound"], "1/4"), core.NotProven,
      "bound 1/4 is not the sum 1/3 of the normalisation multipliers"),
+    ("bound-above-normalisation-sum", _set(["paper_claim", "certificate", "bound"], "1/2"), core.NotProven,
+     "bound 1/2 is not the sum 1/3 of the normalisation multipliers"),
     ("bound-above-constant", _weaker_certificate, core.NotProven, "certified bound 1/2 exceeds the constant"),
     ("witness-negative", _negative_witness, core.NotProven, "negative probability at index 5$"),
     ("witness-not-normalised", _double_witness, core.NotProven, r"row 0 \(normalisation\) gives 2, expected 1"),
     ("witness-signals", _witness_signals, core.NotProven, r"\(no-signalling\) gives"),
     ("witness-other-value", _breakpoint_witness_as_claim_witness, core.NotProven,
      "W\\* - 2/3 B.W = -1/3, not the certified bound 1/3"),
+    ("witness-below-bound", lambda d: d["paper_claim"].update(witness=_local_witness()), core.NotProven,
+     r"W\* - 2/3 B.W = 0, not the certified bound 1/3"),
     ("pieces-fewer", _drop_piece, core.Malformed, "2 breakpoints need as many pieces, found 1"),
     ("breakpoints-empty", _set(["value_function", "breakpoints"], []), core.Malformed,
      r"breakpoints: expected an array of 1\.\.4096"),
@@ -316,6 +341,7 @@ SPARSE_CASES = [
     ([[0, "1"], [0, "1"]], r"\$\[1\]\[0\]: index 0 after 0: indices must increase"),
     ([[1, "1"], [0, "1"]], r"\$\[1\]\[0\]: index 0 after 1"),
     ([[4, "1"]], r"\$\[0\]\[0\]: expected an integer in 0\.\.3"),
+    ([[5, "1"]], r"\$\[0\]\[0\]: expected an integer in 0\.\.3"),
     ([[-1, "1"]], r"\$\[0\]\[0\]: expected an integer in 0\.\.3"),
     ([[True, "1"]], r"\$\[0\]\[0\]: expected an integer"),
     ([[0, "0"]], r"\$\[0\]\[1\]: zero entries must be left out"),
@@ -374,7 +400,7 @@ def test_paper_coefficients_and_indices():
     assert core.pair_index("21|12", ((3, 2), (2, 3)), "$") == (2 * 2 + 1) * 6 + 1 * 3 + 2
     assert core.pair_index("11|11", ((3, 3), (3, 3)), "$") == (1 * 3 + 1) * 9 + 1 * 3 + 1  # 3 + 1, not 3 | 1
     for bad in ("0001-1000", "001|1000", "0001|10000", "0002|1000", "000a|1000", 24, "0001|100", "00011000|",
-                "0001|3000", "0001|0003", "3001|1000"):
+                "0001|3000", "0001|0003", "3001|1000", "0001|10a0", "0001|100\u0661"):
         with pytest.raises(core.Malformed, match="expected a pair 'u1..u4\\|x1..x4'"):
             core.pair_index(bad, core.PAPER_SHAPE, "$")
 
@@ -465,3 +491,49 @@ def test_one_piece_value_function():
     value_function["pieces"][0]["slope"] = "-1"
     with pytest.raises(core.Malformed, match="slopes must be >= 0"):
         _check(document)
+
+
+def test_longest_canonical_rational_is_accepted():
+    text = "-" + str(10 ** 4299 + 1) + "/" + str(10 ** 4299 + 2)  # 8,602 characters, coprime
+    assert len(text) == 2 * core.MAX_DIGITS + 2
+    assert core.parse_rational(text, "$") == (-(10 ** 4299 + 1), 10 ** 4299 + 2)
+    with pytest.raises(core.Malformed, match="expected a canonical rational"):
+        core.parse_rational(text + "1", "$")
+
+
+def test_error_classes_carry_their_exit_codes():
+    assert (core.CheckError("x").exit_code, core.Malformed("x").exit_code, core.NotProven("x").exit_code) == (2, 2, 1)
+
+
+def test_target_index_beyond_the_small_integers():
+    shape = ((3, 3, 3), (3, 3, 3))
+    assert core.check_target({"setting": "222", "outcome": "222", "index": int("728")}, shape, "$") == (
+        "222", "222", 728)
+
+
+def test_rows_when_outcome_tuples_are_not_a_power_of_two():
+    rows, normalisation = core.no_signalling_rows((3, 2), (2, 3))
+    assert rows[1] == tuple((6 + o, 1) for o in range(6))  # u = (0, 1): columns 6..11
+    assert rows[5] == tuple((30 + o, 1) for o in range(6))
+
+
+def test_slacks_use_each_coefficient_once():
+    _, _, d, reduced = core.dual_slacks({"bound": "0", "multipliers": []}, Fraction(1), None, "$",
+                                        penalty=(1, {0: 2, 5: 3}))
+    assert d == 1 and (reduced[0], reduced[5], reduced[1]) == (2, 3, 0)
+
+
+def test_common_denominator_of_exactly_the_limit_is_accepted():
+    limit = 2 ** (core.MAX_DENOMINATOR_BITS - 1)  # bit length exactly MAX_DENOMINATOR_BITS
+    assert core.sparse([[0, "1"]], 4, "$", extra=limit) == (limit, {0: limit})
+    with pytest.raises(core.Malformed, match="common denominator"):
+        core.sparse([[0, "1"]], 4, "$", extra=2 * limit)
+
+
+def test_signalling_box_names_the_no_signalling_row():
+    # Two parties: x = 00 everywhere except x = 10 at u = 01 (party 0 answers party 1's setting).
+    box = [[s * 4 + (2 if s == 1 else 0), "1"] for s in range(4)]
+    with pytest.raises(core.NotProven, match=r"^\$: row 8 \(no-signalling\) gives -1, expected 0$"):
+        core.check_box(box, None, "$", ((2, 2), (2, 2)), (1, {}))
+    with pytest.raises(core.NotProven, match=r"^\$: row 1 \(normalisation\) gives 0, expected 1$"):
+        core.check_box([[0, "1"]], None, "$", ((2, 2), (2, 2)), (1, {}))
