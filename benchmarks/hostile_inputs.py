@@ -114,9 +114,18 @@ def algebra_coprime_sum():
     return json.dumps(_record([step]))
 
 
+def _formula(steps):
+    """The formulas the steps prove (what a version-2 record must state), where they render."""
+    from certify.checker.records import step_formula
+    try:
+        return [step_formula(step) for step in steps]
+    except Exception:  # a step the checker refuses: the refusal comes first anyway
+        return []
+
+
 def _record(steps):
-    return {"format": "certify/proof-record", "version": 1, "name": "hostile", "statement": "s",
-            "inputs": {}, "method": "m", "result": "proved", "details": {},
+    return {"format": "certify/proof-record", "version": 2, "name": "hostile", "formula": _formula(steps),
+            "statement": "s", "inputs": {}, "method": "m", "result": "proved", "details": {},
             "audit": {"independently_audited": True, "algebra": steps}}
 
 

@@ -118,7 +118,7 @@ def test_generator_that_changes_the_expression_is_not_proven():
 def test_name_paper_must_be_eq_7():
     document = _load("paper/u0000-x0000.json")
     document["expression"]["coefficients"] = document["expression"]["coefficients"][1:]
-    _not_proven(document, "eq. \\(7\\)")
+    _not_proven(document, "the name .paper. is a built-in expression")
 
 
 # -- MALFORMED: not the format ------------------------------------------------------------
@@ -238,3 +238,38 @@ def test_relabeling_images_agree_with_the_builder():
         image = checker_expressions.relabeling(generator, shape, f"$.generators[{k}]")
         assert list(image) == list(relabeling_image(Scenario(*shape), generator))
         assert sorted(image) == list(range(checker.size_of(shape)))
+
+
+# -- a pair file proves its offset alone (format version 2) ---------------------------------
+
+def test_a_pair_file_with_a_shifted_offset_is_rejected_alone():
+    # Version 1 tied the offset to bounds.json only in a folder audit; now the file carries its proof.
+    document = _load("chsh/u00-x00.json")
+    document["penalty"]["offset"] = "1"
+    document["ns_optimum"]["value"] = "1"
+    with pytest.raises(checker.NotProven, match=r"ns_optimum\.certificate: proves C\.P >= 0, not the offset 1"):
+        checker_dispatch.check_document(document, "shifted.json")
+
+
+def test_a_pair_file_without_the_proof_of_its_offset_is_malformed():
+    document = _load("chsh/u00-x00.json")
+    del document["ns_optimum"]
+    with pytest.raises(checker.Malformed, match="missing \\['ns_optimum'\\]"):
+        checker_dispatch.check_document(document, "no-proof.json")
+    document = _load("chsh/u00-x00.json")
+    document["version"] = 1
+    with pytest.raises(checker.Malformed, match="version 2 only"):
+        checker_dispatch.check_document(document, "old.json")
+
+
+def test_the_pair_files_offset_proof_is_the_one_in_bounds_json():
+    bounds = _load("paper/bounds.json")
+    for path in sorted((EXPRESSIONS / "paper").glob("u*.json"))[:8]:
+        assert json.loads(path.read_text())["ns_optimum"] == bounds["ns_optimum"]
+
+
+def test_a_pair_files_witness_for_the_offset_must_attain_it():
+    document = _load("chsh/u00-x00.json")
+    document["ns_optimum"]["witness"] = document["value_function"]["breakpoints"][-1]["witness"]
+    with pytest.raises(checker.NotProven, match="C.W differs from the offset"):
+        checker_dispatch.check_document(document, "witness.json")

@@ -48,8 +48,8 @@ def test_every_record_has_the_format_and_rechecks(records):
     for path, record in records.items():
         assert path.startswith("params/") and path.endswith(".json")
         assert record["format"] == RECORD_FORMAT == "certify/proof-record"
-        assert record["version"] == RECORD_VERSION == 1
-        assert set(record) == {"format", "version", "name", "statement", "inputs", "method",
+        assert record["version"] == RECORD_VERSION == 2
+        assert set(record) == {"format", "version", "name", "formula", "statement", "inputs", "method",
                                "result", "details", "audit"}
         assert record["result"] == "proved"
         audit = record["audit"]

@@ -267,7 +267,7 @@ def read_expression(certificates: Path, name: str) -> dict:
     setting_tuples, outcome_tuples = _tuples(shape[0]), _tuples(shape[1])
     _pair_files(folder, label, setting_tuples, outcome_tuples, frozenset({"bounds.json"}))
     pairs = []
-    keys = ("format", "version", "scenario", "expression", "penalty", "target", "value_function")
+    keys = ("format", "version", "scenario", "expression", "penalty", "ns_optimum", "target", "value_function")
     for u in setting_tuples:
         for x in outcome_tuples:
             pair_label = f"{label}/u{u}-x{x}.json"
@@ -275,12 +275,12 @@ def read_expression(certificates: Path, name: str) -> dict:
             values, pair_shape, pair_coefficients = _read_expression_header(document, pair_label, keys, name)
             _exactly(values[0], "certify/expression-bound", f"{pair_label}: $.format",
                      "'certify/expression-bound'")
-            _exactly(values[1], 1, f"{pair_label}: $.version", "1")
+            _exactly(values[1], 2, f"{pair_label}: $.version", "2")
             if (pair_shape, pair_coefficients) != (shape, coefficients):
                 raise InputError(f"{pair_label}: $.scenario/$.expression: differ from {bounds_label}")
-            breakpoints, pieces = _value_function(values[6], size, num_rows, f"{pair_label}: $.value_function")
+            breakpoints, pieces = _value_function(values[7], size, num_rows, f"{pair_label}: $.value_function")
             pairs.append({"setting": u, "outcome": x, "breakpoints": breakpoints, "pieces": pieces,
-                          "index": _target(values[5], shape, f"{pair_label}: $.target", u, x)})
+                          "index": _target(values[6], shape, f"{pair_label}: $.target", u, x)})
     return {"name": name, "shape": shape, "coefficients": coefficients, "ns_optimum": ns_optimum,
             "setting_tuples": setting_tuples, "outcome_tuples": outcome_tuples, "pairs": pairs}
 
@@ -838,8 +838,9 @@ def printed_assumptions(log: str) -> list[frozenset[str]]:
     """The axiom names of each ``Print Assumptions`` in a build's output, in order (an empty
     set for "Closed under the global context").
 
-    >>> printed_assumptions("Axioms:\\nA.x\\n  : Prop\\nB.y : Prop\\nClosed under the global context\\n")
-    [frozenset({'A.x', 'B.y'}), frozenset()]
+    >>> [sorted(names) for names in printed_assumptions(
+    ...     "Axioms:\\nA.x\\n  : Prop\\nB.y : Prop\\nClosed under the global context\\n")]
+    [['A.x', 'B.y'], []]
     """
     blocks, current = [], None
     for line in log.splitlines():

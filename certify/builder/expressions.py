@@ -35,8 +35,8 @@ from fractions import Fraction
 from typing import Callable
 
 from certify.builder.jsonio import expression_json, sparse
-from certify.builder.verify import (BOUNDS_FORMAT, PAIR_FORMAT, SYMMETRY_FORMAT, VERSION, verify_bounds_document,
-                                    verify_expression_document, verify_symmetry_document)
+from certify.builder.verify import (BOUNDS_FORMAT, PAIR_FORMAT, PAIR_VERSION, SYMMETRY_FORMAT, VERSION,
+                                    verify_bounds_document, verify_expression_document, verify_symmetry_document)
 from certify.lp.expression import BellExpression, penalty_form
 from certify.lp.local_bound import local_bound
 from certify.lp.program import Inequality, NoSignallingLP
@@ -87,10 +87,18 @@ class ExpressionCertifier:
         witness = self.lp.canonical_box(None, None, -self.offset, Fraction(1))
         return self.offset, certificate, witness
 
+    def ns_optimum_json(self) -> dict:
+        """``$.ns_optimum`` of bounds.json and of every pair document: the offset's proof."""
+        if not hasattr(self, "_ns_optimum_json"):
+            offset, certificate, witness = self.ns_optimum()
+            self._ns_optimum_json = {"value": format_exact(self.sign * offset),
+                                     "certificate": _inequality_json(certificate, offset), "witness": sparse(witness)}
+        return self._ns_optimum_json
+
     def bounds_document(self, pair_values: dict[int, Fraction] | None = None) -> dict:
         """The ``certify/expression-bounds`` document (verified)."""
         local = local_bound(self.penalty, "minimise")
-        offset, certificate, witness = self.ns_optimum()
+        offset = self.offset
         if pair_values is None:
             pair_values = {j: self.pair(j).value_function.breakpoints[0][1] for j in range(self.lp.size)}
         best = max(pair_values.values())
@@ -103,9 +111,7 @@ class ExpressionCertifier:
             "penalty": {"sign": self.sign, "offset": format_exact(offset)},
             "local_bound": {"value": format_exact(self.sign * local.value),
                             "strategy": ["".join(map(str, party)) for party in local.strategy]},
-            "ns_optimum": {"value": format_exact(self.sign * offset),
-                           "certificate": _inequality_json(certificate, offset),
-                           "witness": sparse(witness)},
+            "ns_optimum": self.ns_optimum_json(),
             "is_bell_inequality": local.value != offset,
             "max_output_probability_at_ns_optimum": {"value": format_exact(best),
                                                      "pair": scenario.pair_key(best_pair)},
@@ -145,10 +151,11 @@ class ExpressionCertifier:
         setting, outcome = scenario.pair_key(target).split("|")
         function = result.value_function
         document = {
-            "format": PAIR_FORMAT, "version": VERSION,
+            "format": PAIR_FORMAT, "version": PAIR_VERSION,
             "scenario": scenario.to_json(),
             "expression": expression_json(self.expression),
             "penalty": {"sign": self.sign, "offset": format_exact(self.offset)},
+            "ns_optimum": self.ns_optimum_json(),
             "target": {"setting": setting, "outcome": outcome, "index": target},
             "value_function": {
                 "breakpoints": [{"bell_value": format_exact(d), "value": format_exact(v), "witness": sparse(w)}

@@ -56,7 +56,7 @@ from certify.lp.symmetry import relabeling_image
 from certify.numbers import MAX_DIGITS, parse_exact
 
 __all__ = [
-    "LEMMA11_FORMAT", "PAIR_FORMAT", "BOUNDS_FORMAT", "SYMMETRY_FORMAT", "REDUCED_FORMAT", "VERSION",
+    "LEMMA11_FORMAT", "PAIR_FORMAT", "BOUNDS_FORMAT", "SYMMETRY_FORMAT", "REDUCED_FORMAT", "VERSION", "PAIR_VERSION",
     "PAPER_CONSTANT", "PAPER_SLOPE", "BUILTIN_EXPRESSIONS",
     "verify_document", "verify_lemma11_document", "verify_bounds_document", "verify_expression_document",
     "verify_symmetry_document", "verify_family_document",
@@ -71,6 +71,7 @@ BOUNDS_FORMAT = "certify/expression-bounds"
 SYMMETRY_FORMAT = "certify/expression-symmetry"
 REDUCED_FORMAT = "certify/expression-reduced"
 VERSION = 1
+PAIR_VERSION = 2  # version 2 carries the proof of its offset (the no-signalling optimum)
 PAPER_CONSTANT = Fraction(1, 3)
 PAPER_SLOPE = Fraction(2, 3)
 BUILTIN_EXPRESSIONS = {"paper": paper_bell_expression}
@@ -107,8 +108,9 @@ def exact(text, where: str) -> Fraction:
 def _header(document, keys: set[str], format_name: str) -> dict:
     document = expect_object(document, "$", keys)
     require(document["format"] == format_name, f"$.format: expected {format_name!r}, got {document['format']!r}")
-    require(type(document["version"]) is int and document["version"] == VERSION,
-            f"$.version: expected {VERSION}, got {document['version']!r}")
+    version = PAIR_VERSION if format_name == PAIR_FORMAT else VERSION
+    require(type(document["version"]) is int and document["version"] == version,
+            f"$.version: expected {version}, got {document['version']!r}")
     return document
 
 
@@ -534,6 +536,20 @@ def _check_local_strategy(expression: BellExpression, strategy_text, where: str)
     return strategy
 
 
+def _check_ns_optimum(value, system: NoSignallingSystem, bell, sign: int, offset: Fraction) -> None:
+    """The offset is the no-signalling optimum: a certificate of ``C.P >= offset`` and a witness
+    attaining it (``$.ns_optimum`` of bounds.json and of version-2 pair documents)."""
+    optimum = expect_object(value, "$.ns_optimum", {"value", "certificate", "witness"})
+    require(exact(optimum["value"], "$.ns_optimum.value") == sign * offset,
+            "$.ns_optimum.value: must equal sign * penalty offset")
+    bound = check_inequality(system, bell, None, Fraction(1), optimum["certificate"], "$.ns_optimum.certificate")
+    if bound != -offset:
+        raise ClaimNotProven(f"$.ns_optimum.certificate: proves C.P >= {-bound}, not the offset {offset}")
+    witness = check_box(system, optimum["witness"], "$.ns_optimum.witness")
+    if bell_value_of_parts(bell_integers(bell), witness) != offset:
+        raise ClaimNotProven("$.ns_optimum.witness: does not attain the optimum")
+
+
 def verify_bounds_document(document, expression: BellExpression, pair_values: dict[str, Fraction] | None = None) -> dict:
     """Exact check of a ``certify/expression-bounds`` document.
 
@@ -555,15 +571,7 @@ def verify_bounds_document(document, expression: BellExpression, pair_values: di
     exhaustive = local_bound(expression)
     if exhaustive.value != local_value:
         raise ClaimNotProven(f"$.local_bound.value: enumeration gives {exhaustive.value}, not {local_value}")
-    optimum = expect_object(document["ns_optimum"], "$.ns_optimum", {"value", "certificate", "witness"})
-    require(exact(optimum["value"], "$.ns_optimum.value") == sign * offset,
-            "$.ns_optimum.value: must equal sign * penalty offset")
-    bound = check_inequality(system, bell, None, Fraction(1), optimum["certificate"], "$.ns_optimum.certificate")
-    if bound != -offset:
-        raise ClaimNotProven(f"$.ns_optimum.certificate: proves C.P >= {-bound}, not the offset {offset}")
-    witness = check_box(system, optimum["witness"], "$.ns_optimum.witness")
-    if bell_value_of_parts(bell_integers(bell), witness) != offset:
-        raise ClaimNotProven("$.ns_optimum.witness: does not attain the optimum")
+    _check_ns_optimum(document["ns_optimum"], system, bell, sign, offset)
     require(type(document["is_bell_inequality"]) is bool, "$.is_bell_inequality: expected true or false")
     if document["is_bell_inequality"] != (local_value != sign * offset):
         raise ClaimNotProven("$.is_bell_inequality: inconsistent with the two bounds")
@@ -582,8 +590,9 @@ def verify_bounds_document(document, expression: BellExpression, pair_values: di
 def verify_expression_document(document, expression: BellExpression) -> dict:
     """Exact check of one ``certify/expression-bound`` document (value function
     of one pair, in penalty form); returns a short summary."""
-    keys = {"format", "version", "scenario", "expression", "penalty", "target", "value_function"}
+    keys = {"format", "version", "scenario", "expression", "penalty", "ns_optimum", "target", "value_function"}
     document, scenario, bell, sign, offset = _expression_header(document, keys, PAIR_FORMAT, expression)
+    _check_ns_optimum(document["ns_optimum"], system_of(scenario), bell, sign, offset)
     target = check_target(document["target"], scenario)
     points, lines = check_value_function(system_of(scenario), bell, target, document["value_function"], offset)
     return {"target": scenario.pair_key(target), "breakpoints": points, "pieces": lines}

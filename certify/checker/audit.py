@@ -19,13 +19,13 @@ from certify.checker import dispatch as checker_dispatch
 from certify.checker import expressions as checker_expressions
 from certify.checker import files as checker_files
 from certify.checker import records as checker_records
-from certify.checker import registry as checker_registry
+from certify.checker import registry
 
 __all__ = ["STATUS_LABEL", "DEFAULT_CERTIFICATES", "DEFAULT_PROOFS", "audit", "default_audit", "check_one",
            "check_member", "exit_code_of", "counts_of", "status_of"]
 
 STATUS_LABEL = {"ok": "OK", "not proven": "NOT PROVEN", "malformed": "MALFORMED", "skipped": "SKIPPED",
-                "not audited": "NOT AUDITED", "cannot read": "CANNOT READ"}
+                "not audited": "NOT AUDITED", "user": "USER", "cannot read": "CANNOT READ"}
 DEFAULT_CERTIFICATES = "certificates"
 DEFAULT_PROOFS = "proofs"
 _PAIR_FILE = re.compile(r"u[0-9]+-x[0-9]+\.json")
@@ -90,8 +90,8 @@ def audit(paths=None, skip_unknown: bool = False, require_manifest: bool = False
 
     >>> root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     >>> results = audit([os.path.join(root, "certificates", "lemma11")])
-    >>> exit_code_of(results), counts_of(results)["ok"]
-    (0, 257)
+    >>> exit_code_of(results), counts_of(results)["ok"]  # 256 pairs, their coverage, 2 registered claims
+    (0, 259)
     """
     if paths is None:
         return default_audit()
@@ -107,9 +107,14 @@ def audit(paths=None, skip_unknown: bool = False, require_manifest: bool = False
         results.append((path, "ok", ""))
         return value
 
+    statements = {}  # path -> (format, statement) of every proven file
     for root in paths:
+        start = len(results)
         if not os.path.isdir(root) or os.path.islink(root):
-            record(root, lambda: checker_dispatch.check_file(root))
+            statement = record(root, lambda: checker_dispatch.check_file(root))
+            if statement is not None:
+                statements[root] = statement
+            _registered(root, results, start, statements)
             continue
         manifest, found, members = os.path.join(root, "manifest.json"), set(), []
         for folder, subfolders, names in os.walk(root):
@@ -135,6 +140,7 @@ def audit(paths=None, skip_unknown: bool = False, require_manifest: bool = False
                 results.append((path, "not audited", f"{path}: {outcome[2]}"))
             else:
                 results.append((path, "ok", ""))
+                statements[path] = outcome[1:]
             if outcome[1] in checker_expressions.EXPRESSION_FORMATS:
                 expression_present.add(name)
                 if outcome[0] == "ok":
@@ -150,13 +156,49 @@ def audit(paths=None, skip_unknown: bool = False, require_manifest: bool = False
             where = os.path.join(folder, "")
             if present and (present - broken or not expression_present):  # output-bound files
                 record(where + " (coverage of the 256 pairs)",
-                       lambda: checker_registry.check_coverage(proven, present, where))
+                       lambda: registry.check_coverage(proven, present, where))
             if expression_present:
                 record(where + " (coverage of the expression's pairs)",
                        lambda: _expression_coverage(expression_proven, expression_present | present, where))
         if require_manifest or os.path.lexists(manifest):
             record(manifest, lambda: _check_listed(manifest, found))
+        _registered(root, results, start, statements)
     return results
+
+
+def _under(path: str, folder: str) -> bool:
+    """Whether an entry path (a file, or a folder's coverage entry) lies at or below ``folder``."""
+    head = os.path.normpath(path.split(" (coverage")[0])
+    return head == folder or head.startswith(folder + os.sep)
+
+
+def _registered(root: str, results: list, start: int, statements: dict) -> None:
+    """Decide the registered claims at or below ``root`` (:mod:`certify.checker.registry`) from
+    the entries ``results[start:]``, append one entry per claim, and mark every proven file
+    that no registered claim covers as a user statement."""
+    parts = os.path.abspath(root).split(os.sep)
+    where = registry.location(parts)
+    root = os.path.normpath(root)
+    entries = results[start:]
+    covered = []
+    for claim in registry.claims_under(where):
+        folder = os.path.normpath(os.path.join(root, *claim.path[len(where):].split("/")))
+        covered.append(folder)
+        mine = [(path, status) for path, status, _ in entries if _under(path, folder)]
+        proven = {path: statement for path, statement in statements.items() if _under(path, folder)}
+        problem = registry.decide(claim, mine, proven)
+        label = f"claim {claim.name} ({claim.path})"
+        results.append((label, "ok", "") if problem is None else
+                       (label, "not proven", f"{label}: not proven: {problem}"))
+    if where is not None and any(where.startswith(claim.path + "/") for claim in registry.CLAIMS):
+        covered.append(root)  # part of a registered claim's folder, audited alone
+    for k in range(start, start + len(entries)):
+        path, status, _ = results[k]
+        if status == "ok" and os.path.basename(path) != "manifest.json" and not any(
+                _under(path, folder) for folder in covered):
+            results[k] = (path, "user", f"{path}: user statement: proves what `certify show` prints for the "
+                                        f"coefficients stated in the file; not a claim registered by certify "
+                                        f"(certify audit --claims)")
 
 
 def _expression_coverage(statements: dict, present: set[str], where: str) -> None:
@@ -178,7 +220,8 @@ def _check_listed(manifest: str, found: set[str]) -> set[str]:
 
 
 def exit_code_of(results) -> int:
-    """0 if every entry is ok or skipped, 2 if any is malformed or unreadable, else 1."""
+    """0 if every entry is ok, a user statement or skipped, 2 if any is malformed or
+    unreadable, else 1."""
     statuses = {status for _, status, _ in results}
     return 2 if statuses & {"malformed", "cannot read"} else 1 if "not proven" in statuses else 0
 
@@ -203,9 +246,11 @@ def default_audit() -> list[tuple[str, str, str]]:
 
 
 def check_one(path: str) -> list[tuple[str, str, str]]:
-    """One file, as an audit entry list."""
+    """One file, as an audit entry list (a proof record without algebra is "not audited")."""
     try:
-        checker_dispatch.check_file(path)
+        _, statement = checker_dispatch.check_file(path)
     except checker.CheckError as error:
         return [(path, status_of(error), str(error))]
+    if isinstance(statement, str) and statement.startswith(checker_records.NOT_AUDITED):
+        return [(path, "not audited", f"{path}: {statement}")]
     return [(path, "ok", "")]

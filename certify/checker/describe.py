@@ -11,6 +11,8 @@ import os
 from fractions import Fraction
 
 from certify.checker import expressions as checker_expressions
+from certify.checker.builtins import definition
+from certify.checker.dispatch import VERSIONS
 
 __all__ = ["describe", "show_payload"]
 
@@ -24,7 +26,7 @@ def describe(kind: str, statement, path: str) -> str:
     if kind in checker_expressions.EXPRESSION_FORMATS or kind == "certify/expression-reduced":
         return _describe_expression(kind, statement, path)
     if kind != "certify/output-bound":
-        return f"{path}: {kind} version 1: {statement}\n"
+        return f"{path}: {kind} version {VERSIONS[kind]}: {statement}\n"
     target = f"P({statement['outcome']}|{statement['setting']})"
     lines = [
         f"{path}: certify/output-bound version 1, verified by certify.checker.core",
@@ -52,23 +54,30 @@ def _jsonable(value):
 
 def _describe_expression(kind: str, statement, path: str) -> str:
     """Readable statement of an expression file (bound, bounds, symmetry or reduced family)."""
-    (settings, outcomes), head = statement["shape"], [f"{path}: {kind} version 1, verified by certify.checker.core"]
+    (settings, outcomes) = statement["shape"]
+    head = [f"{path}: {kind} version {VERSIONS[kind]}, verified by certify.checker.expressions"]
     head.append(f"scenario: {len(settings)} parties, settings {list(settings)}, outcomes {list(outcomes)}; "
                 f"no-signalling rows rebuilt by the checker; expression identity {statement['expression'][:16]}")
+    name = statement["name"]
+    head.append(f"expression {name!r}: " + ("a built-in, its coefficients rebuilt by the checker from its definition"
+                                             if definition(name) is not None else
+                                             "not a built-in: the statement holds for the coefficients stated "
+                                             "in the file"))
     if kind == "certify/expression-symmetry":
         representatives = sorted(set(statement["representative"].values()))
         return "\n".join(head + [f"{len(statement['representative'])} pairs, each the image of one of "
                                  f"{len(representatives)} representatives under relabelings keeping B"]) + "\n"
     sign, offset = statement["penalty"]
-    head.append(f"penalty form: C = {sign} * B, offset min C.P = {offset} over no-signalling boxes, "
-                f"delta(P) = C.P - offset")
+    head.append(f"penalty form: C = {sign} * B, offset min C.P = {offset} over no-signalling boxes "
+                f"(certificate and witness in this file), delta(P) = C.P - offset")
     if kind == "certify/expression-bounds":
         value, index = statement["max_output"]
         return "\n".join(head + [
             f"local bound (every deterministic strategy enumerated): {statement['local_bound']}",
             f"no-signalling optimum (certificate and witness): {statement['ns_optimum']}",
-            f"max output probability at the optimum (checked against the pair documents by audit of "
-            f"the folder): {value} at {checker_expressions.pair_key(index, statement['shape'])}"]) + "\n"
+            f"stated, not proven by this file alone: max output probability at the optimum {value} at "
+            f"{checker_expressions.pair_key(index, statement['shape'])} (an audit of the folder checks it "
+            f"against the pair documents)"]) + "\n"
     if kind == "certify/expression-reduced":
         value, index = statement["max_output"]
         shape = statement["shape"]

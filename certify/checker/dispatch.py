@@ -17,8 +17,8 @@ from certify.checker.files import read_json
 from certify.checker.manifest import check_manifest
 from certify.checker.records import check_proof_record
 
-VERSIONS = {"certify/output-bound": 1, "certify/manifest": 1, "certify/proof-record": 1,
-            "certify/expression-bound": 1, "certify/expression-bounds": 1, "certify/expression-symmetry": 1,
+VERSIONS = {"certify/output-bound": 1, "certify/manifest": 1, "certify/proof-record": 2,
+            "certify/expression-bound": 2, "certify/expression-bounds": 1, "certify/expression-symmetry": 1,
             "certify/expression-reduced": 1}
 
 

@@ -1,7 +1,8 @@
 """General Bell expressions, families and their folders, built on the trusted core.
 
 Standard library only. For a general Bell expression B (given by its
-coefficients in the file; the name ``paper`` must be eq. (7)) in any scenario
+coefficients in the file; a built-in name such as ``paper`` or ``chsh`` must carry the
+coefficients :mod:`certify.checker.builtins` rebuilds) in any scenario
 of at most 8 parties, 10 settings and 10 outcomes each, the penalty form
 C = sign B, offset = min C.P has an ``expression-bound`` file per pair (the
 value function of :func:`certify.checker.core.check_value_function` with
@@ -21,9 +22,10 @@ import re
 from fractions import Fraction
 from itertools import product
 
-from certify.checker.core import (PAPER_SHAPE, Malformed, NotProven, array, check_box, check_inequality,
+from certify.checker.builtins import definition
+from certify.checker.core import (Malformed, NotProven, array, check_box, check_inequality,
                                   check_scaled_box, check_target, check_value_function, dual_slacks, fields,
-                                  fraction, integer, pair_index, paper_bell_coefficients, product_of, show,
+                                  fraction, integer, pair_index, product_of, show,
                                   size_of, sparse)
 
 EXPRESSION_FORMATS = ("certify/expression-bound", "certify/expression-bounds", "certify/expression-symmetry")
@@ -50,7 +52,7 @@ def pair_key(index, shape):
 
 def check_expression_header(document, where, keys):
     """Scenario (1..8 parties, 1..10 settings and outcomes each, at most 65,536
-    probabilities), expression (name ``paper`` must be eq. (7)) and, if in ``keys``,
+    probabilities), expression (a built-in name must carry its rebuilt coefficients) and, if in ``keys``,
     the penalty form ``C = sign B``. Returns ``(values of keys, shape, penalty C as
     (c, {j: c C_j}), sign, offset, identity)``; ``identity`` names the expression."""
     values = fields(document, f"{where}: $", keys)
@@ -68,9 +70,11 @@ def check_expression_header(document, where, keys):
         raise Malformed(f"{where}: $.expression: expected a name of 1..64 letters, digits, '-', '_' and "
                         f"direction 'minimise' or 'maximise', found {show(name)}, {show(direction)}")
     scale, bell = sparse(coefficients, size, f"{where}: $.expression.coefficients")
-    if name == "paper" and (shape != PAPER_SHAPE or (scale, bell) != (1, paper_bell_coefficients())):
-        raise NotProven(f"{where}: $.expression: the name 'paper' means eq. (7) as rebuilt by the checker; "
-                        f"these coefficients or this scenario differ")
+    builtin = definition(name)
+    if builtin is not None and (direction, shape, scale, bell) != ("minimise", builtin[0], 1, builtin[1]):
+        raise NotProven(f"{where}: $.expression: the name {name!r} is a built-in expression, rebuilt by the "
+                        f"checker from its definition (certify.checker.builtins); these coefficients, this "
+                        f"scenario or this direction differ, so the file does not prove the claim {name!r}")
     sign, offset = (1 if direction == "minimise" else -1), Fraction(0)
     if "penalty" in keys:
         sign_text, offset_text = fields(document["penalty"], f"{where}: $.penalty", ("sign", "offset"))
@@ -83,15 +87,30 @@ def check_expression_header(document, where, keys):
     return values, shape, penalty, sign, offset, identity
 
 
+def check_ns_optimum(optimum, shape, penalty, sign, offset, where):
+    """``{"value", "certificate", "witness"}``: the offset is the no-signalling optimum,
+    min C.P = offset (a certificate of ``C.P >= offset`` and a witness box attaining it)."""
+    value, certificate, witness = fields(optimum, where, ("value", "certificate", "witness"))
+    if fraction(value, f"{where}.value") != sign * offset:
+        raise NotProven(f"{where}.value: must equal sign * offset = {sign * offset}")
+    bound = check_inequality(certificate, Fraction(1), None, f"{where}.certificate", shape, penalty)
+    if bound != -offset:
+        raise NotProven(f"{where}.certificate: proves C.P >= {-bound}, not the offset {offset}")
+    if check_box(witness, None, f"{where}.witness", shape, penalty)[1] != offset:
+        raise NotProven(f"{where}.witness: C.W differs from the offset {offset}")
+
+
 def check_expression_bound(document, where):
-    """Check a ``certify/expression-bound`` file: the exact value function of one
-    pair with the penalty value delta = C.P - offset; return its statement."""
-    keys = ("format", "version", "scenario", "expression", "penalty", "target", "value_function")
+    """Check a ``certify/expression-bound`` file (version 2): the offset is the
+    no-signalling optimum (its proof is in the file) and the exact value function
+    of one pair with the penalty value delta = C.P - offset; return its statement."""
+    keys = ("format", "version", "scenario", "expression", "penalty", "ns_optimum", "target", "value_function")
     values, shape, penalty, sign, offset, identity = check_expression_header(document, where, keys)
-    setting, outcome, index = check_target(values[5], shape, f"{where}: $.target")
-    breakpoints, pieces = check_value_function(values[6], index, f"{where}: $.value_function", shape,
+    check_ns_optimum(values[5], shape, penalty, sign, offset, f"{where}: $.ns_optimum")
+    setting, outcome, index = check_target(values[6], shape, f"{where}: $.target")
+    breakpoints, pieces = check_value_function(values[7], index, f"{where}: $.value_function", shape,
                                                penalty, offset)
-    return {"format": "certify/expression-bound", "expression": identity, "penalty": (sign, offset),
+    return {"format": "certify/expression-bound", "expression": identity, "name": values[3]["name"], "penalty": (sign, offset),
             "shape": shape, "setting": setting, "outcome": outcome, "index": index,
             "breakpoints": breakpoints, "pieces": pieces}
 
@@ -189,17 +208,10 @@ def check_expression_bounds(document, where):
     values, shape, penalty, sign, offset, identity = check_expression_header(document, where, keys)
     local, optimum, is_bell, best = values[5:]
     local_value = check_local_bound(local, shape, penalty, sign, f"{where}: $.local_bound")
-    value, certificate, witness = fields(optimum, f"{where}: $.ns_optimum", ("value", "certificate", "witness"))
-    if fraction(value, f"{where}: $.ns_optimum.value") != sign * offset:
-        raise NotProven(f"{where}: $.ns_optimum.value: must equal sign * offset = {sign * offset}")
-    bound = check_inequality(certificate, Fraction(1), None, f"{where}: $.ns_optimum.certificate", shape, penalty)
-    if bound != -offset:
-        raise NotProven(f"{where}: $.ns_optimum.certificate: proves C.P >= {-bound}, not the offset {offset}")
-    if check_box(witness, None, f"{where}: $.ns_optimum.witness", shape, penalty)[1] != offset:
-        raise NotProven(f"{where}: $.ns_optimum.witness: C.W differs from the offset {offset}")
+    check_ns_optimum(optimum, shape, penalty, sign, offset, f"{where}: $.ns_optimum")
     check_bell_flag(is_bell, local_value, sign * offset, f"{where}: $.is_bell_inequality")
     best_value, best_pair = fields(best, f"{where}: $.max_output_probability_at_ns_optimum", ("value", "pair"))
-    return {"format": "certify/expression-bounds", "expression": identity, "penalty": (sign, offset),
+    return {"format": "certify/expression-bounds", "expression": identity, "name": values[3]["name"], "penalty": (sign, offset),
             "shape": shape, "local_bound": local_value, "ns_optimum": sign * offset,
             "max_output": (fraction(best_value, f"{where}: $.max_output_probability_at_ns_optimum.value"),
                            pair_index(best_pair, shape, f"{where}: $.max_output_probability_at_ns_optimum.pair"))}
@@ -272,7 +284,7 @@ def check_expression_symmetry(document, where):
     for j, start in representative.items():
         if representative[start] != start or (start == j) != (values[5][j]["word"] == []):
             raise Malformed(f"{where}: $.pairs[{start}]: a representative must list itself with an empty word")
-    return {"format": "certify/expression-symmetry", "expression": identity, "shape": shape,
+    return {"format": "certify/expression-symmetry", "expression": identity, "name": values[3]["name"], "shape": shape,
             "representative": representative}
 
 
@@ -425,7 +437,7 @@ def check_expression_reduced(document, where):
     if best_value != max(proven.values()) or proven.get(best_index) != best_value:
         raise NotProven(f"{at}: the representatives give the maximum {max(proven.values())}; "
                         f"the file states {best_value} at {best_pair}")
-    return {"format": "certify/expression-reduced", "expression": identity, "penalty": (sign, offset),
+    return {"format": "certify/expression-reduced", "expression": identity, "name": values[3]["name"], "penalty": (sign, offset),
             "shape": shape, "local_bound": local_value, "ns_optimum": sign * offset,
             "max_output": (best_value, best_index), "values": proven, "pair_orbits": len(seen)}
 

@@ -15,12 +15,14 @@ import sys
 from certify.checker import audit as audit_module
 from certify.checker import core as checker
 from certify.checker import dispatch as checker_dispatch
+from certify.checker import registry
 from certify.checker.audit import DEFAULT_CERTIFICATES, DEFAULT_PROOFS, STATUS_LABEL
 from certify.checker.describe import describe, show_payload
 
 __all__ = ["add_parser"]
 
-CODES = "Exit codes: 0 all valid, 1 some claim not proven, 2 some input malformed (2 wins)."
+CODES = ("Exit codes: 0 all valid, 1 some claim not proven or a registered claim missing, "
+         "2 some input malformed (2 wins).")
 
 
 def _report(results, command: str, as_json: bool) -> int:
@@ -36,14 +38,22 @@ def _report(results, command: str, as_json: bool) -> int:
         return code
     for path, status, _ in results:
         print(f"{STATUS_LABEL[status]:<11} {path}")
+    claims = [status for path, status, _ in results if path.startswith("claim ")]
     print(f"{command}: {len(results)} entries: {counts['ok']} ok, {counts['not proven']} not proven, "
           f"{counts['malformed']} malformed, {counts['skipped']} skipped, "
-          f"{counts['not audited']} not independently audited"
-          f"{', %d cannot read' % counts['cannot read'] if counts['cannot read'] else ''} -> exit {code}")
+          f"{counts['not audited']} not independently audited, {counts['user']} user statements"
+          f"{', %d cannot read' % counts['cannot read'] if counts['cannot read'] else ''}; "
+          f"registered claims proven: {claims.count('ok')} of {len(claims)} -> exit {code}")
     return code
 
 
 def _run_audit(args) -> int:
+    if args.claims:
+        if args.json:
+            print(json.dumps({"claims": [claim._asdict() for claim in registry.CLAIMS]}, indent=1))
+        else:
+            sys.stdout.write(registry.registry_text())
+        return 0
     results = audit_module.audit(args.paths) if args.paths else audit_module.default_audit()
     if not results:
         results.append((" ".join(args.paths), "malformed", "no certificate files found"))
@@ -80,9 +90,13 @@ def add_parser(subparsers) -> None:
                      "manifest.json must list every .json file below it with its SHA-256. "
                      f"Default: {DEFAULT_CERTIFICATES}/ (manifest required) and, if present, the "
                      f"certify records in {DEFAULT_PROOFS}/ (other JSON there is skipped with a "
-                     f"note). {CODES}"))
+                     f"note). Every claim of the registry (certify audit --claims) at or below an audited "
+                     f"certificates/ or proofs/ folder must be proven; files no claim covers are reported "
+                     f"as user statements. {CODES}"))
     audit.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check")
     audit.add_argument("--json", action="store_true", help="machine-readable result on stdout")
+    audit.add_argument("--claims", action="store_true",
+                       help="print the claims registry (what exit 0 of the default audit means) and exit")
     audit.set_defaults(func=_run_audit)
     check = subparsers.add_parser("check", help="check one certificate file",
                                   description=f"Check one certificate or manifest file. {CODES}")

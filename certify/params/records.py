@@ -1,7 +1,8 @@
 """Proof records: the symbolic parameter checks, written as JSON under ``proofs/``.
 
 Format (``docs/proof-record-format.md``): ``"format": "certify/proof-record"``,
-``"version": 1``, the inputs, the statement, how it was proved, the result,
+``"version": 2``, the formula the algebra proves (derived by the checker's
+grammar), the statement in words, the inputs, how it was proved, the result,
 and an ``audit`` object. Where the statement reduces to algebra that a
 standard-library checker can redo (a polynomial identity, non-negative
 coefficients, an exact evaluation, a rational inequality), ``audit.algebra``
@@ -30,7 +31,7 @@ __all__ = ["write_proof_records", "build_proof_records", "check_algebra_step",
            "RECORD_FORMAT", "RECORD_VERSION", "AUDIT_EPSILONS"]
 
 RECORD_FORMAT = "certify/proof-record"
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # version 2: the machine-readable formula the steps prove
 AUDIT_EPSILONS = ("0", "1/10", "1/4")
 
 
@@ -112,7 +113,8 @@ def _record(name: str, statement: str, inputs: dict, method: str, holds: bool,
     else:
         audit = {"independently_audited": False,
                  "reason": not_audited_reason or "no algebra a standard-library checker can redo"}
-    return {"format": RECORD_FORMAT, "version": RECORD_VERSION, "name": name,
+    formula = [checker_records.step_formula(step) for step in algebra] if algebra else []
+    return {"format": RECORD_FORMAT, "version": RECORD_VERSION, "name": name, "formula": formula,
             "statement": statement, "inputs": inputs, "method": method,
             "result": "proved" if holds else "not proved", "details": details, "audit": audit}
 
