@@ -183,6 +183,23 @@ CASES = [
      "W\\* - 2/3 B.W = -1/3, not the certified bound 1/3"),
     ("witness-below-bound", lambda d: d["paper_claim"].update(witness=_local_witness()), core.NotProven,
      r"W\* - 2/3 B.W = 0, not the certified bound 1/3"),
+    ("expression-name-after-paper", _set(["expression", "name"], "zeta"), core.Malformed, "expected name 'paper'"),
+    ("expression-direction-other", _set(["expression", "direction"], "upward"), core.Malformed,
+     "direction 'minimise'"),
+    ("coefficient-index-255", lambda d: d["expression"]["coefficients"].append([255, "1"]), core.NotProven,
+     "differ from eq. \\(7\\)"),
+    ("coefficient-index-256", lambda d: d["expression"]["coefficients"].append([256, "1"]), core.Malformed,
+     r"coefficients\[64\]\[0\]: expected an integer in 0\.\.255"),
+    ("claim-constant-weaker", _set(["paper_claim", "constant"], "1/2"), core.Malformed, "eq. \\(42\\) is 1/3"),
+    ("target-index-lower", _set(["target", "index"], 23), core.Malformed, "23 is not the index 24"),
+    ("pieces-more", lambda d: d["value_function"]["pieces"].append(d["value_function"]["pieces"][-1]),
+     core.Malformed, "2 breakpoints need as many pieces, found 3"),
+    ("breakpoint-first-negative", _points((0, "bell_value", "-1")), core.Malformed, "must start at 0"),
+    ("breakpoints-decreasing", _points((1, "bell_value", "-1")), core.Malformed, "increase strictly"),
+    ("slopes-increasing", _pieces((0, "slope", "0"), (1, "slope", "1/3")), core.Malformed,
+     "slopes must be >= 0 and decrease strictly"),
+    ("breakpoint-value-raised", _points((1, "value", "11/10")), core.NotProven,
+     r"pieces\[0\]: 1/3 \+ 1/3 \* 2 = 1, not v_1 = 11/10"),
     ("pieces-fewer", _drop_piece, core.Malformed, "2 breakpoints need as many pieces, found 1"),
     ("breakpoints-empty", _set(["value_function", "breakpoints"], []), core.Malformed,
      r"breakpoints: expected an array of 1\.\.4096"),
@@ -260,6 +277,8 @@ def test_right_breakpoint_is_checked_for_every_piece_of_a_longer_value_function(
 
 PARSE_CASES = [
     ('{"a": 1, "a": 2}', "duplicate key 'a'"),
+    ('{"a": 1, "b": 2, "b": 3}', "duplicate key 'b'"),
+    ('{"a": 1.234567890123456789012345}', "JSON number '1.234567890123456789' is not an integer"),
     ('{"a": 1.5}', "JSON number '1.5' is not an integer"),
     ('{"a": 1e5}', "JSON number '1e5' is not an integer"),
     ('{"a": NaN}', "JSON number 'NaN' is not an integer"),
@@ -346,6 +365,7 @@ SPARSE_CASES = [
     ([[True, "1"]], r"\$\[0\]\[0\]: expected an integer"),
     ([[0, "0"]], r"\$\[0\]\[1\]: zero entries must be left out"),
     ([[0, "1", 2]], r"\$\[0\]: expected \[index, \"rational\"\]"),
+    ([[0]], r"\$\[0\]: expected \[index, \"rational\"\]"),
     ([(0, "1")], r"\$\[0\]: expected \[index"),
     ([[0, "2/4"]], r"\$\[0\]\[1\]: rational '2/4'"),
     ([[0, 1]], r"\$\[0\]\[1\]: expected a canonical rational"),
@@ -400,7 +420,8 @@ def test_paper_coefficients_and_indices():
     assert core.pair_index("21|12", ((3, 2), (2, 3)), "$") == (2 * 2 + 1) * 6 + 1 * 3 + 2
     assert core.pair_index("11|11", ((3, 3), (3, 3)), "$") == (1 * 3 + 1) * 9 + 1 * 3 + 1  # 3 + 1, not 3 | 1
     for bad in ("0001-1000", "001|1000", "0001|10000", "0002|1000", "000a|1000", 24, "0001|100", "00011000|",
-                "0001|3000", "0001|0003", "3001|1000", "0001|10a0", "0001|100\u0661"):
+                "0001|3000", "0001|0003", "3001|1000", "0001|10a0", "0001|100\u0661",
+                "0001|2000", "2001|1000", "0001~1000", "0001}1000", "0001|a000"):
         with pytest.raises(core.Malformed, match="expected a pair 'u1..u4\\|x1..x4'"):
             core.pair_index(bad, core.PAPER_SHAPE, "$")
 
@@ -538,3 +559,31 @@ def test_signalling_box_names_the_no_signalling_row():
         core.check_box(box, None, "$", ((2, 2), (2, 2)), (1, {}))
     with pytest.raises(core.NotProven, match=r"^\$: row 1 \(normalisation\) gives 0, expected 1$"):
         core.check_box([[0, "1"]], None, "$", ((2, 2), (2, 2)), (1, {}))
+
+
+def test_token_limit_is_exact():
+    exactly = "[" + "0," * (core.MAX_TOKENS - 2) + "0]"  # MAX_TOKENS - 2 commas and two brackets
+    assert len(core.loads_strict(exactly, "t")) == core.MAX_TOKENS - 1
+    with pytest.raises(core.Malformed, match=f"{core.MAX_TOKENS + 1} JSON tokens"):
+        core.loads_strict("[" + "0," * (core.MAX_TOKENS - 1) + "0]", "t")
+
+
+def test_objects_with_many_keys_parse():
+    document = core.loads_strict(json.dumps({f"k{i}": i for i in range(300)}), "t")
+    assert len(document) == 300 and document["k299"] == 299
+
+
+def test_a_slack_of_minus_one_over_d_is_refused():
+    # Slope 1, C = 0, target 0 in a 2-party scenario: 1/2 on the normalisation row of u = 00
+    # leaves s_0 = 1/2 - 1 = -1/2, which is -1 in units of 1/d (d = 2).
+    certificate = {"bound": "1/2", "multipliers": [[0, "1/2"]]}
+    with pytest.raises(core.NotProven, match="s_0 = -1/2 < 0"):
+        core.check_inequality(certificate, Fraction(1), 0, "$", ((2, 2), (2, 2)), (1, {}))
+
+
+def test_first_no_signalling_row_is_named_as_such():
+    # Party 1 answers party 0's setting: the first row of party 0 (row 4 = the number of
+    # normalisation rows) is violated first.
+    box = [[0, "1"], [4, "1"], [9, "1"], [13, "1"]]
+    with pytest.raises(core.NotProven, match=r"^\$: row 4 \(no-signalling\) gives -1, expected 0$"):
+        core.check_box(box, None, "$", ((2, 2), (2, 2)), (1, {}))
