@@ -69,7 +69,7 @@ def _describe_expression(kind: str, statement, path: str) -> str:
                                  f"{len(representatives)} representatives under relabelings keeping B"]) + "\n"
     sign, offset = statement["penalty"]
     head.append(f"penalty form: C = {sign} * B, offset min C.P = {offset} over no-signalling boxes "
-                f"(certificate and witness in this file), delta(P) = C.P - offset")
+                f"(proved in this file), delta(P) = C.P - offset")
     if kind == "certify/expression-bounds":
         value, index = statement["max_output"]
         return "\n".join(head + [

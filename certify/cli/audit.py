@@ -42,8 +42,9 @@ def _report(results, command: str, as_json: bool) -> int:
     print(f"{command}: {len(results)} entries: {counts['ok']} ok, {counts['not proven']} not proven, "
           f"{counts['malformed']} malformed, {counts['skipped']} skipped, "
           f"{counts['not audited']} not independently audited, {counts['user']} user statements"
-          f"{', %d cannot read' % counts['cannot read'] if counts['cannot read'] else ''}; "
-          f"registered claims proven: {claims.count('ok')} of {len(claims)} -> exit {code}")
+          + (f", {counts['cannot read']} cannot read" if counts["cannot read"] else "")
+          + (f"; registered claims proven: {claims.count('ok')} of {len(claims)}" if claims else "")
+          + f" -> exit {code}")
     return code
 
 
