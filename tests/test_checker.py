@@ -10,7 +10,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from fractions import Fraction
 from pathlib import Path
 
@@ -56,14 +55,19 @@ def test_invalid_fixture_is_not_proven(path):
     assert str(path) in str(error.value)
 
 
+# Fixtures refused by a limit: the message names the limit, so that removing the limit
+# (which would let json.loads or the arithmetic run into it much later) fails the test.
+LIMIT_MESSAGES = {"deep-nesting.json": "nested deeper than 64 levels",
+                  "million-digit-integer.json": "longer than 4300 digits"}
+
+
 @pytest.mark.parametrize("path", _fixtures("malformed"), ids=lambda p: p.name)
-def test_malformed_fixture_is_refused_quickly(path):
-    start = time.perf_counter()
+def test_malformed_fixture_is_refused(path):
     with pytest.raises(checker.Malformed) as error:
         checker_dispatch.check_file(str(path))
-    assert time.perf_counter() - start < 0.5
     assert error.value.exit_code == 2
     assert str(path) in str(error.value)
+    assert LIMIT_MESSAGES.get(path.name, "") in str(error.value)
 
 
 def test_fixture_folders_are_populated():
@@ -192,13 +196,11 @@ def test_depth_scan_ignores_brackets_inside_strings():
         checker.loads_strict("[" * 65 + "]" * 65, "t.json")
 
 
-# -- limits on hostile input: each refused in well under a second ------------------------
+# -- limits on hostile input: each refused by its limit (times: benchmarks/hostile_inputs.py) --
 
 def _refused_quickly(path, match):
-    start = time.perf_counter()
     with pytest.raises(checker.Malformed, match=match):
         checker_dispatch.check_file(str(path))
-    assert time.perf_counter() - start < 0.5
 
 
 def test_million_digit_integer_is_refused_quickly(tmp_path):
@@ -396,10 +398,8 @@ def test_audit_skips_foreign_records_only_under_proofs(tmp_path):
 def test_huge_common_denominator_is_refused_quickly():
     # Many distinct 4300-digit denominators: their lcm would have about a million digits.
     entries = [[k, f"1/{10 ** 4299 + 2 * k + 1}"] for k in range(256)]
-    start = time.perf_counter()
-    with pytest.raises(checker.Malformed, match="common denominator"):
+    with pytest.raises(checker.Malformed, match="common denominator has more than 65536 bits"):
         checker.sparse(entries, 256, "$.witness")
-    assert time.perf_counter() - start < 0.5
 
 
 def test_checker_runs_as_a_script():

@@ -12,6 +12,7 @@ valid, 1 some claim not proven, 2 some input malformed or unreadable; 2 wins).
 import multiprocessing
 import os
 import re
+import signal
 
 from certify.checker import core as checker
 from certify.checker import dispatch as checker_dispatch
@@ -21,18 +22,25 @@ from certify.checker import records as checker_records
 from certify.checker import registry
 
 __all__ = ["STATUS_LABEL", "DEFAULT_CERTIFICATES", "DEFAULT_PROOFS", "audit", "default_audit", "check_one",
-           "check_member", "exit_code_of", "counts_of"]
+           "check_member", "exit_code_of", "counts_of", "status_of"]
 
 STATUS_LABEL = {"ok": "OK", "not proven": "NOT PROVEN", "malformed": "MALFORMED", "skipped": "SKIPPED",
-                "not audited": "NOT AUDITED", "user": "USER"}
+                "not audited": "NOT AUDITED", "user": "USER", "cannot read": "CANNOT READ"}
 DEFAULT_CERTIFICATES = "certificates"
 DEFAULT_PROOFS = "proofs"
 _PAIR_FILE = re.compile(r"u[0-9]+-x[0-9]+\.json")
 
 
+def status_of(error) -> str:
+    """The audit status of a :class:`~certify.checker.core.CheckError`."""
+    if isinstance(error, checker_files.Unreadable):
+        return "cannot read"
+    return "malformed" if error.exit_code == 2 else "not proven"
+
+
 def check_member(path: str, skip_unknown: bool = False):
     """Check one file of an audited folder; a picklable outcome for worker processes:
-    ``("ok", format, statement)``, ``("skipped", format)`` or ``("error", format, exit code,
+    ``("ok", format, statement)``, ``("skipped", format)`` or ``("error", format, status,
     message)`` (format None when the file is not a JSON object with a format string)."""
     kind = None
     try:
@@ -43,7 +51,12 @@ def check_member(path: str, skip_unknown: bool = False):
             return ("skipped", kind)
         return ("ok",) + checker_dispatch.check_document(document, path, os.path.dirname(path))
     except checker.CheckError as error:
-        return ("error", kind, error.exit_code, str(error))
+        return ("error", kind, status_of(error), str(error))
+
+
+def _ignore_interrupt() -> None:
+    """In a worker: Ctrl-C is for the main process, which ends the pool and exits 130."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _check_members(paths: list[str], skip_unknown: bool, workers: int):
@@ -51,7 +64,7 @@ def _check_members(paths: list[str], skip_unknown: bool, workers: int):
     share the work when there are many files (each file is checked independently)."""
     if workers > 1 and len(paths) >= 64 and "fork" in multiprocessing.get_all_start_methods():
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupt) as pool:
                 return pool.starmap(check_member, [(p, skip_unknown) for p in paths],
                                     chunksize=max(1, len(paths) // (4 * workers)))
         except (OSError, ImportError):  # no semaphores or processes here: check serially
@@ -89,7 +102,7 @@ def audit(paths=None, skip_unknown: bool = False, require_manifest: bool = False
         try:
             value = action()
         except checker.CheckError as error:
-            results.append((path, "malformed" if error.exit_code == 2 else "not proven", str(error)))
+            results.append((path, status_of(error), str(error)))
             return None
         results.append((path, "ok", ""))
         return value
@@ -121,7 +134,7 @@ def audit(paths=None, skip_unknown: bool = False, require_manifest: bool = False
                                                  f"knows ({', '.join(sorted(checker_dispatch.VERSIONS))}); skipped"))
                 continue
             if outcome[0] == "error":
-                results.append((path, "malformed" if outcome[2] == 2 else "not proven", outcome[3]))
+                results.append((path, outcome[2], outcome[3]))
             elif isinstance(outcome[2], str) and outcome[2].startswith(checker_records.NOT_AUDITED):
                 # A proof record whose claim has no algebra the checker can redo: said plainly.
                 results.append((path, "not audited", f"{path}: {outcome[2]}"))
@@ -207,9 +220,10 @@ def _check_listed(manifest: str, found: set[str]) -> set[str]:
 
 
 def exit_code_of(results) -> int:
-    """0 if every entry is ok, a user statement or skipped, 2 if any is malformed, else 1."""
+    """0 if every entry is ok, a user statement or skipped, 2 if any is malformed or
+    unreadable, else 1."""
     statuses = {status for _, status, _ in results}
-    return 2 if "malformed" in statuses else 1 if "not proven" in statuses else 0
+    return 2 if statuses & {"malformed", "cannot read"} else 1 if "not proven" in statuses else 0
 
 
 def counts_of(results) -> dict[str, int]:
@@ -236,7 +250,7 @@ def check_one(path: str) -> list[tuple[str, str, str]]:
     try:
         _, statement = checker_dispatch.check_file(path)
     except checker.CheckError as error:
-        return [(path, "malformed" if error.exit_code == 2 else "not proven", str(error))]
+        return [(path, status_of(error), str(error))]
     if isinstance(statement, str) and statement.startswith(checker_records.NOT_AUDITED):
         return [(path, "not audited", f"{path}: {statement}")]
     return [(path, "ok", "")]

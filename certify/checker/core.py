@@ -37,10 +37,11 @@ import json
 import re
 from fractions import Fraction
 from functools import lru_cache
-from itertools import product
+from itertools import accumulate, product
 from math import gcd, lcm
 
 MAX_DEPTH = 64  # nesting of JSON arrays and objects
+MAX_TOKENS = 1_000_000  # commas, colons, brackets and quotes of one file (raw text)
 MAX_DIGITS = 4300  # per integer: Python's default int <-> str conversion limit
 MAX_DENOMINATOR_BITS = 65536  # common denominator of one vector (about 19,700 digits)
 PAPER_SCENARIO = {"parties": 4, "settings": [2, 2, 2, 2], "outcomes": [2, 2, 2, 2]}
@@ -50,7 +51,7 @@ PAPER_CLAIM = (Fraction(1, 3), Fraction(2, 3))  # (constant, slope) of eq. (42)
 _RATIONAL = re.compile(r"(-?)(0|[1-9][0-9]*)(?:/([1-9][0-9]*))?")
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 _NOT_BRACKETS = bytes(c for c in range(256) if c not in b"[]{}")
-_INNERMOST_PAIRS = re.compile(rb"\[\]|\{\}")
+_NESTING = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 _PARSED = {}  # canonical rational strings seen (and fully checked) before -> (p, q)
 
 
@@ -75,9 +76,15 @@ class NotProven(CheckError):
 # -- strict JSON --------------------------------------------------------------------------
 
 def loads_strict(text, where):
-    """Parse JSON after cheap scans for long digit runs, nesting depth and ``-0``;
-    reject floats, exponents, NaN, Infinity and duplicate keys."""
-    run = re.search("[0-9]{%d}" % (MAX_DIGITS + 1), text)
+    """Parse JSON after cheap linear scans for the number of tokens (so that neither
+    the scans nor ``json.loads`` build more than about MAX_TOKENS objects), long digit
+    runs, ``-0`` and the nesting depth; reject floats, exponents, NaN, Infinity and
+    duplicate keys."""
+    tokens = sum(map(text.count, ',:[]{}"'))  # bounds every piece, bracket and value built below
+    if tokens > MAX_TOKENS:
+        raise Malformed(f"{where}: {tokens} JSON tokens (commas, colons, brackets, quotes), more "
+                        f"than the limit {MAX_TOKENS}")
+    run = re.search("(?<![0-9])[0-9]{%d}" % (MAX_DIGITS + 1), text)  # tried at run starts only: linear
     if run:
         raise Malformed(f"{where}: a digit run at character {run.start()} is longer than {MAX_DIGITS} digits")
     # Without backslashes no quote is escaped, so every other piece lies outside strings.
@@ -85,13 +92,8 @@ def loads_strict(text, where):
     if re.search(r"-0(?![.0-9eE])", outside_strings):
         raise Malformed(f"{where}: integer -0 is not canonical")
     brackets = outside_strings.encode().translate(None, _NOT_BRACKETS)
-    for _ in range(MAX_DEPTH):  # each pass removes exactly one level of innermost pairs
-        brackets, previous = _INNERMOST_PAIRS.sub(b"", brackets), brackets
-        if brackets == previous:
-            break  # empty, or unbalanced: json.loads below reports it
-    else:
-        if brackets:
-            raise Malformed(f"{where}: JSON nested deeper than {MAX_DEPTH} levels")
+    if max(accumulate(brackets, lambda depth, c: depth + _NESTING[c], initial=0)) > MAX_DEPTH:
+        raise Malformed(f"{where}: JSON nested deeper than {MAX_DEPTH} levels")
 
     def no_duplicates(pairs):
         if len({key for key, _ in pairs}) != len(pairs):
@@ -106,9 +108,7 @@ def loads_strict(text, where):
     try:
         return json.loads(text, object_pairs_hook=no_duplicates, parse_float=no_float,
                           parse_constant=no_float)
-    except (ValueError, RecursionError) as error:
-        if isinstance(error, Malformed):
-            raise
+    except (ValueError, RecursionError) as error:  # Malformed from the hooks is no ValueError: it passes
         raise Malformed(f"{where}: not valid JSON: {error}") from None
 
 

@@ -29,7 +29,9 @@ from certify.checker.core import (Malformed, NotProven, array, check_box, check_
                                   size_of, sparse)
 
 EXPRESSION_FORMATS = ("certify/expression-bound", "certify/expression-bounds", "certify/expression-symmetry")
-MAX_ENUMERATION = 5_000_000  # coefficient look-ups of the local-bound enumeration
+MAX_ENUMERATION = 1 << 22  # steps of the local-bound enumeration (enumeration_cost)
+MAX_ORBIT_WORK = 1 << 24  # generator-list entries x probabilities labelled in one file
+MAX_ORBIT_IMAGES = 1 << 21  # distinct generators x probabilities held in one file (index maps)
 MAX_REDUCED_WORK = 1 << 22  # representatives x probabilities of one expression-reduced file
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -121,7 +123,7 @@ def local_minimum(shape, penalty, strategy):
     answers each strategy tuple of the others with its best outcome per setting,
     so only ``prod_{i != r} d_i^{m_i}`` tuples are enumerated; setting tuples
     where C has no coefficient add 0 to every strategy and are skipped
-    (``MAX_ENUMERATION`` bounds the coefficient look-ups).
+    (``MAX_ENUMERATION`` bounds :func:`enumeration_cost`, computed before the loop).
 
     >>> local_minimum(((2, 2), (2, 2)), (1, {1: 1, 2: 1, 5: 1, 6: 1, 9: 1, 10: 1, 12: 1, 15: 1}),
     ...               [(0, 0), (0, 0)])  # CHSH as a game: a local strategy loses one round
@@ -133,9 +135,9 @@ def local_minimum(shape, penalty, strategy):
     r = max(range(n), key=lambda i: outcomes[i] ** settings[i])
     others = [i for i in range(n) if i != r]
     active = {j // width for j in coefficients}
-    cost = (product_of(outcomes[i] ** settings[i] for i in others) * len(active) * outcomes[r])
+    cost = enumeration_cost(shape, r, active)
     if cost > MAX_ENUMERATION:
-        raise Malformed(f"local bound: enumeration needs {cost} look-ups, more than the checker's limit "
+        raise Malformed(f"local bound: enumeration needs {cost} steps, more than the checker's limit "
                         f"{MAX_ENUMERATION}")
     all_settings = list(product(*map(range, settings)))
     head_settings = list(product(*(range(settings[i]) for i in others)))
@@ -154,6 +156,17 @@ def local_minimum(shape, penalty, strategy):
     chosen = sum(get(s * width + sum(strategy[i][u[i]] * strides[i] for i in range(n)), 0)
                  for s, u in enumerate(all_settings))
     return best_total, chosen
+
+
+def enumeration_cost(shape, r, active):
+    """Steps of :func:`local_minimum` before it runs: every strategy tuple of the parties
+    other than ``r`` (also when C has few or no coefficients) times the inner work per
+    tuple (a shift per needed setting tuple of the others, and per setting of r and
+    outcome of r one look-up per active setting tuple, at least one)."""
+    settings, outcomes = shape
+    others = [i for i in range(len(settings)) if i != r]
+    heads = product_of(outcomes[i] ** settings[i] for i in others)
+    return heads * (1 + len(active) * len(others) + outcomes[r] * (settings[r] + len(active)))
 
 
 def check_local_bound(local, shape, penalty, sign, where):
@@ -242,8 +255,12 @@ def check_expression_symmetry(document, where):
     keys = ("format", "version", "scenario", "expression", "generators", "pairs")
     values, shape, penalty, _, _, identity = check_expression_header(document, where, keys)
     size, coefficients = size_of(shape), penalty[1]
-    images = []
-    for k, generator in enumerate(array(values[4], f"{where}: $.generators", 0, 256)):
+    images, generators = [], array(values[4], f"{where}: $.generators", 0, 256)
+    if len(generators) * size > MAX_ORBIT_IMAGES:
+        raise Malformed(f"{where}: $.generators: {len(generators)} generators of {size} probabilities each "
+                        f"exceed the checker's limit {MAX_ORBIT_IMAGES} (generators x probabilities)")
+    letters = 0  # images applied by the words, bounded by MAX_ORBIT_WORK
+    for k, generator in enumerate(generators):
         image = relabeling(generator, shape, f"{where}: $.generators[{k}]")
         if {image[j]: c for j, c in coefficients.items()} != coefficients:
             raise NotProven(f"{where}: $.generators[{k}]: does not map every coefficient of B to an equal one")
@@ -256,7 +273,11 @@ def check_expression_symmetry(document, where):
             raise Malformed(f"{at}.pair: expected {pair_key(j, shape)!r} (every pair once, canonical order), "
                             f"found {show(pair)}")
         position = representative[j] = pair_index(start, shape, at + ".representative")
-        for k in array(word, at + ".word", 0, 256):
+        letters += len(array(word, at + ".word", 0, 256))
+        if letters > MAX_ORBIT_WORK:
+            raise Malformed(f"{at}.word: the words so far apply {letters} generators, more than the "
+                            f"checker's limit {MAX_ORBIT_WORK}")
+        for k in word:
             position = images[integer(k, at + ".word[]", 0, len(images) - 1)][position]
         if position != j:
             raise NotProven(f"{at}: the word maps {start} to {pair_key(position, shape)}, not to {pair}")
@@ -315,19 +336,30 @@ def check_orbit_inequality(certificate, slope, target, where, shape, penalty, or
 def group_orbits(generators, shape, coefficients, where, cache, fixed=None):
     """Orbit labels under a list (0..256) of relabelings, each checked to map every
     coefficient of C to an equal one (and to fix the index ``fixed``); ``cache`` maps
-    a generator's JSON text to its checked image within one document."""
-    images = []
-    for k, generator in enumerate(array(generators, where, 0, 256)):
+    a generator's JSON text to its checked image within one document (and None to
+    the work charged so far: ``[entries x size, distinct generators x size]``, each
+    checked against its limit before the work is done)."""
+    images, size = [], size_of(shape)
+    spent = cache.setdefault(None, [0, 0])
+    spent[0] += len(array(generators, where, 0, 256)) * size
+    if spent[0] > MAX_ORBIT_WORK:
+        raise Malformed(f"{where}: orbit labelling of this file needs {spent[0]} steps (generator-list "
+                        f"entries x probabilities), more than the checker's limit {MAX_ORBIT_WORK}")
+    for k, generator in enumerate(generators):
         key = json.dumps(generator, sort_keys=True)
         if key not in cache:
+            spent[1] += size
+            if spent[1] > MAX_ORBIT_IMAGES:
+                raise Malformed(f"{where}[{k}]: the distinct generators of this file need {spent[1]} index "
+                                f"entries, more than the checker's limit {MAX_ORBIT_IMAGES}")
             image = relabeling(generator, shape, f"{where}[{k}]")
             if {image[j]: c for j, c in coefficients.items()} != coefficients:
                 raise NotProven(f"{where}[{k}]: does not map every coefficient of C to an equal one")
             cache[key] = image
         if fixed is not None and cache[key][fixed] != fixed:
             raise NotProven(f"{where}[{k}]: does not fix the target {pair_key(fixed, shape)}")
-        images.append(cache[key])
-    return orbit_labels(images, size_of(shape))
+        images.append(key)
+    return orbit_labels([cache[key] for key in dict.fromkeys(images)], size)  # a repeated entry adds nothing
 
 
 def check_expression_reduced(document, where):
@@ -340,6 +372,13 @@ def check_expression_reduced(document, where):
     values, shape, penalty, sign, offset, identity = check_expression_header(document, where, keys)
     symmetry, local, optimum, representatives, is_bell, best = values[5:]
     size, coefficients, cache = size_of(shape), penalty[1], {}
+    lists = [symmetry] + [entry.get("stabiliser") for entry in [optimum] + (
+        representatives if isinstance(representatives, list) else []) if isinstance(entry, dict)]
+    entries = sum(len(generators) for generators in lists if isinstance(generators, list))
+    if entries * size > MAX_ORBIT_WORK:  # counted again, list by list, by group_orbits
+        raise Malformed(f"{where}: $: orbit labelling of this file needs {entries * size} steps ({entries} "
+                        f"generator-list entries x {size} probabilities), more than the checker's limit "
+                        f"{MAX_ORBIT_WORK}")
     local_value = check_local_bound(local, shape, penalty, sign, f"{where}: $.local_bound")
     at = f"{where}: $.ns_optimum"
     value, stabiliser, certificate = fields(optimum, at, ("value", "stabiliser", "certificate"))

@@ -10,7 +10,12 @@ import stat
 
 from certify.checker.core import Malformed, loads_strict
 
-MAX_FILE_BYTES = 64 * 1024 * 1024  # 64 MiB
+class Unreadable(Malformed):
+    """The file cannot be read (missing, no permission, an I/O error): exit 2, reported as
+    "cannot read" rather than as a malformed certificate."""
+
+
+MAX_FILE_BYTES = 16 * 1024 * 1024  # 16 MiB: text, decoded text and parse stay within 256 MB
 
 
 def read_bytes(path, where=None):
@@ -26,7 +31,7 @@ def read_bytes(path, where=None):
         with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        raise Malformed(f"{where}: cannot read: {error.strerror or error}") from None
+        raise Unreadable(f"{where}: cannot read: {error.strerror or error}") from None
     if len(data) > MAX_FILE_BYTES:
         raise Malformed(f"{where}: more than the limit of {MAX_FILE_BYTES} bytes")
     return data

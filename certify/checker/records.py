@@ -24,22 +24,43 @@ from certify.checker.core import Malformed, NotProven, array, fields, fraction, 
 
 NOT_AUDITED = "not independently audited"  # statement prefix of records without algebra
 RELATIONS = ("<", "<=", ">", ">=")
+MAX_ALGEBRA_TERMS = 1 << 16  # terms read, multiplied or evaluated in one record
+MAX_ALGEBRA_BITS = 1 << 18  # bits of the coefficients those terms can make, in one record
 
 
 # -- proof records (docs/proof-record-format.md): algebra rechecked with Fractions -------
 
-def _polynomial(terms, arity, where):
-    """``[[exponents], "c"], ...`` as ``{exponents: Fraction}`` (zero terms dropped)."""
-    result = {}
+def _polynomial(terms, arity, where, budget=None):
+    """``[[exponents], "c"], ...`` as ``{exponents: Fraction}`` (zero terms dropped);
+    each term is charged to ``budget`` (:func:`_charge`; a fresh one when None)."""
+    result, budget = {}, [0, 0] if budget is None else budget
     for k, term in enumerate(array(terms, where, 0, 10_000)):
         if type(term) is not list or len(term) != 2 or type(term[0]) is not list or len(term[0]) != arity:
             raise Malformed(f"{where}[{k}]: expected [[{arity} exponents], \"rational\"], found {show(term)}")
         key = tuple(integer(e, f"{where}[{k}][0]", 0, 64) for e in term[0])
-        result[key] = result.get(key, 0) + fraction(term[1], f"{where}[{k}][1]")
+        coefficient = fraction(term[1], f"{where}[{k}][1]")
+        _charge(budget, 1, _bits({key: coefficient}), f"{where}[{k}]")
+        result[key] = result.get(key, 0) + coefficient
     return {key: value for key, value in result.items() if value}
 
 
-def _multiply(left, right):
+def _bits(polynomial):
+    """Bit size of a polynomial's coefficients (numerators and denominators)."""
+    return sum(c.numerator.bit_length() + c.denominator.bit_length() for c in polynomial.values())
+
+
+def _charge(budget, terms, bits, where):
+    """Take ``terms`` and ``bits`` from a record's ``budget`` (``[terms, bits]`` spent so
+    far) before the work is done; refuse beyond MAX_ALGEBRA_TERMS or MAX_ALGEBRA_BITS."""
+    budget[0] += terms
+    budget[1] += bits
+    if budget[0] > MAX_ALGEBRA_TERMS or budget[1] > MAX_ALGEBRA_BITS:
+        raise Malformed(f"{where}: the algebra of this record needs {budget[0]} terms of {budget[1]} bits, "
+                        f"more than the checker's limits {MAX_ALGEBRA_TERMS} terms, {MAX_ALGEBRA_BITS} bits")
+
+
+def _multiply(left, right, budget, where):
+    _charge(budget, len(left) * len(right), len(right) * _bits(left) + len(left) * _bits(right), where)
     product = {}
     for ka, va in left.items():
         for kb, vb in right.items():
@@ -48,9 +69,10 @@ def _multiply(left, right):
     return {key: value for key, value in product.items() if value}
 
 
-def check_algebra_step(step, where="step"):
+def check_algebra_step(step, where="step", budget=None):
     """True iff one algebra step holds (kinds: polynomial-identity, -nonnegative,
-    -evaluation, rational-inequality); raises :class:`Malformed` if malformed.
+    -evaluation, rational-inequality); raises :class:`Malformed` if malformed or
+    beyond the work limits (``budget``: ``[terms, bits]`` spent by the record so far).
 
     >>> check_algebra_step({"kind": "polynomial-evaluation", "variables": ["s"], "claim": "",
     ...     "polynomial": [[[8], "1/2"]], "values": ["2/5"], "expected": "128/390625"})
@@ -62,21 +84,25 @@ def check_algebra_step(step, where="step"):
     if not all(type(v) is str for v in variables) or len(set(variables)) != len(variables):
         raise Malformed(f"{where}.variables: expected distinct names")
     arity, kind = len(variables), step.get("kind")
+    budget = [0, 0] if budget is None else budget
     if kind == "polynomial-identity":
-        lhs = _polynomial(step.get("lhs"), arity, f"{where}.lhs")
+        lhs = _polynomial(step.get("lhs"), arity, f"{where}.lhs", budget)
         total = {}
         for k, term in enumerate(array(step.get("rhs"), f"{where}.rhs", 0, 1000)):
             coefficient, factors = fields(term, f"{where}.rhs[{k}]", ("coefficient", "factors"))
             product = {(0,) * arity: fraction(coefficient, f"{where}.rhs[{k}].coefficient")}
             for m, factor in enumerate(array(factors, f"{where}.rhs[{k}].factors", 0, 64)):
-                product = _multiply(product, _polynomial(factor, arity, f"{where}.rhs[{k}].factors[{m}]"))
+                factor_at = f"{where}.rhs[{k}].factors[{m}]"
+                product = _multiply(product, _polynomial(factor, arity, factor_at, budget), budget, factor_at)
             for key, value in product.items():
                 total[key] = total.get(key, 0) + value
         return lhs == {key: value for key, value in total.items() if value}
     if kind == "polynomial-nonnegative":
-        polynomial = _polynomial(step.get("polynomial"), arity, f"{where}.polynomial")
+        polynomial = _polynomial(step.get("polynomial"), arity, f"{where}.polynomial", budget)
         positive = array(step.get("positive_variables"), f"{where}.positive_variables", 0, arity)
         others = array(step.get("nonnegative_variables"), f"{where}.nonnegative_variables", 0, arity)
+        if not all(type(v) is str for v in positive + others):
+            raise Malformed(f"{where}: positive_variables and nonnegative_variables must be variable names")
         if set(positive) | set(others) != set(variables) or type(step.get("strict")) is not bool:
             raise Malformed(f"{where}: every variable must be declared positive or non-negative; strict a bool")
         if any(value < 0 for value in polynomial.values()):
@@ -86,8 +112,11 @@ def check_algebra_step(step, where="step"):
             for key, value in polynomial.items())
     if kind in ("polynomial-evaluation", "rational-inequality"):
         values = [fraction(v, f"{where}.values") for v in array(step.get("values"), f"{where}.values", arity, arity)]
-        total = Fraction(0)
-        for key, coefficient in _polynomial(step.get("polynomial"), arity, f"{where}.polynomial").items():
+        total, polynomial = Fraction(0), _polynomial(step.get("polynomial"), arity, f"{where}.polynomial", budget)
+        value_bits = [v.numerator.bit_length() + v.denominator.bit_length() for v in values]
+        _charge(budget, len(polynomial), _bits(polynomial) + sum(
+            sum(e * b for e, b in zip(key, value_bits)) for key in polynomial), f"{where}.polynomial")
+        for key, coefficient in polynomial.items():
             for value, exponent in zip(values, key):
                 coefficient *= value ** exponent
             total += coefficient
@@ -171,10 +200,10 @@ def check_proof_record(document, where):
     allowed = {"independently_audited", "algebra", "not_audited_parts"}
     if not set(audit) <= allowed or "algebra" not in audit:
         raise Malformed(f"{where}: $.audit: expected keys {sorted(allowed)}")
-    steps = array(audit["algebra"], f"{where}: $.audit.algebra", 1, 1000)
+    steps, budget = array(audit["algebra"], f"{where}: $.audit.algebra", 1, 1000), [0, 0]
     derived = []
     for k, step in enumerate(steps):
-        if not check_algebra_step(step, f"{where}: $.audit.algebra[{k}]"):
+        if not check_algebra_step(step, f"{where}: $.audit.algebra[{k}]", budget):
             raise NotProven(f"{where}: $.audit.algebra[{k}] does not hold: {step.get('claim', '')}")
         derived.append(step_formula(step, f"{where}: $.audit.algebra[{k}]"))
     if stated != derived:

@@ -42,6 +42,7 @@ def _report(results, command: str, as_json: bool) -> int:
     print(f"{command}: {len(results)} entries: {counts['ok']} ok, {counts['not proven']} not proven, "
           f"{counts['malformed']} malformed, {counts['skipped']} skipped, "
           f"{counts['not audited']} not independently audited, {counts['user']} user statements"
+          + (f", {counts['cannot read']} cannot read" if counts["cannot read"] else "")
           + (f"; registered claims proven: {claims.count('ok')} of {len(claims)}" if claims else "")
           + f" -> exit {code}")
     return code
@@ -68,8 +69,7 @@ def _run_show(args) -> int:
     try:
         kind, statement = checker_dispatch.check_file(args.file)
     except checker.CheckError as error:
-        return _report([(args.file, "malformed" if error.exit_code == 2 else "not proven", str(error))],
-                       "show", False)
+        return _report([(args.file, audit_module.status_of(error), str(error))], "show", False)
     if args.json:
         print(json.dumps(show_payload(kind, statement, args.file), indent=1))
     else:
