@@ -588,3 +588,14 @@ def test_first_no_signalling_row_is_named_as_such():
     box = [[0, "1"], [4, "1"], [9, "1"], [13, "1"]]
     with pytest.raises(core.NotProven, match=r"^\$: row 4 \(no-signalling\) gives -1, expected 0$"):
         core.check_box(box, None, "$", ((2, 2), (2, 2)), (1, {}))
+
+
+def test_equal_lengths_above_256_pass_the_length_check():
+    # 300 breakpoints and 300 pieces: the lengths are equal but are distinct int objects,
+    # so an identity comparison in place of != would refuse them at the length check.
+    points = [{"bell_value": "0", "value": "0", "witness": []} for _ in range(300)]
+    lines = [{"constant": "0", "slope": "0", "certificate": {}} for _ in range(300)]
+    with pytest.raises(core.Malformed, match="bell_value must start at 0 and increase strictly"):
+        core.check_value_function({"breakpoints": points, "pieces": lines}, 24, "f.json.value_function")
+    with pytest.raises(core.Malformed, match="300 breakpoints need as many pieces, found 301"):
+        core.check_value_function({"breakpoints": points, "pieces": lines + lines[:1]}, 24, "f.json.value_function")
