@@ -463,3 +463,20 @@ def test_parallel_and_serial_audit_agree(tmp_path):
     assert serial == parallel
     # Outside a certificates/ folder no claim is registered: proven files are user statements.
     assert [status for _, status, _ in serial].count("user") == 254
+
+
+def test_audit_quiet_prints_only_the_entries_that_need_attention_and_the_summary(tmp_path):
+    folder = tmp_path / "lemma11"  # outside certificates/: its files are user statements
+    shutil.copytree(ROOT / "certificates" / "lemma11", folder)
+    loud = _run_cli("audit", folder)
+    quiet = _run_cli("audit", "--quiet", folder)
+    assert loud.returncode == quiet.returncode == 0
+    assert len(loud.stdout.splitlines()) == 258 and loud.stderr
+    assert quiet.stdout.splitlines() == loud.stdout.splitlines()[-1:] and quiet.stderr == ""
+    assert quiet.stdout.startswith("audit: 257 entries") and "-> exit 0" in quiet.stdout
+    (folder / "u0000-x0000.json").write_text("{")
+    broken = _run_cli("audit", "--quiet", folder)
+    lines = broken.stdout.splitlines()
+    assert broken.returncode == 2 and lines[-1].startswith("audit: ")
+    assert lines[:-1] and all("u0000-x0000.json" in line or "coverage" in line for line in lines[:-1])
+    assert "u0000-x0000.json" in broken.stderr

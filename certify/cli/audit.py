@@ -25,11 +25,12 @@ CODES = ("Exit codes: 0 all valid, 1 some claim not proven or a registered claim
          "2 some input malformed (2 wins).")
 
 
-def _report(results, command: str, as_json: bool) -> int:
+def _report(results, command: str, as_json: bool, quiet: bool = False) -> int:
     counts = audit_module.counts_of(results)
     code = audit_module.exit_code_of(results)
+    quiet_statuses = ("ok", "user") if quiet else ()
     for _, status, detail in results:
-        if detail:
+        if detail and status not in quiet_statuses:
             print(detail, file=sys.stderr)
     if as_json:
         print(json.dumps({"command": command, "exit_code": code, "counts": counts,
@@ -37,7 +38,8 @@ def _report(results, command: str, as_json: bool) -> int:
                          indent=1))
         return code
     for path, status, _ in results:
-        print(f"{STATUS_LABEL[status]:<11} {path}")
+        if status not in quiet_statuses:
+            print(f"{STATUS_LABEL[status]:<11} {path}")
     claims = [status for path, status, _ in results if path.startswith("claim ")]
     print(f"{command}: {len(results)} entries: {counts['ok']} ok, {counts['not proven']} not proven, "
           f"{counts['malformed']} malformed, {counts['skipped']} skipped, "
@@ -58,7 +60,7 @@ def _run_audit(args) -> int:
     results = audit_module.audit(args.paths) if args.paths else audit_module.default_audit()
     if not results:
         results.append((" ".join(args.paths), "malformed", "no certificate files found"))
-    return _report(results, "audit", args.json)
+    return _report(results, "audit", args.json, args.quiet)
 
 
 def _run_check(args) -> int:
@@ -96,6 +98,8 @@ def add_parser(subparsers) -> None:
                      f"as user statements. {CODES}"))
     audit.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check")
     audit.add_argument("--json", action="store_true", help="machine-readable result on stdout")
+    audit.add_argument("--quiet", action="store_true",
+                       help="print only the entries that are neither OK nor user statements, then the summary line")
     audit.add_argument("--claims", action="store_true",
                        help="print the claims registry (what exit 0 of the default audit means) and exit")
     audit.set_defaults(func=_run_audit)
