@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import re
 
+from certify.checker import catalogue
 from certify.checker import core as checker
 
 __all__ = ["STATUS_LABEL", "DEFAULT_CERTIFICATES", "DEFAULT_PROOFS", "audit", "default_audit", "check_one",
@@ -34,11 +35,23 @@ def check_member(path: str, skip_unknown: bool = False):
         document = checker.read_json(path)
         kind = document.get("format") if isinstance(document, dict) else None
         kind = kind if isinstance(kind, str) else None
-        if skip_unknown and kind not in checker.VERSIONS:
+        if skip_unknown and kind not in checker.VERSIONS and kind not in catalogue.VERSIONS:
             return ("skipped", kind)
-        return ("ok",) + checker.check_document(document, path, os.path.dirname(path))
+        return ("ok",) + _check_document(document, path, os.path.dirname(path))
     except checker.CheckError as error:
         return ("error", kind, error.exit_code, str(error))
+
+
+def _check_document(document, where, folder):
+    """:func:`certify.checker.core.check_document`, plus the catalogue formats."""
+    kind = document.get("format") if isinstance(document, dict) else None
+    if kind in catalogue.VERSIONS:
+        if type(document.get("version")) is not int or document["version"] != catalogue.VERSIONS[kind]:
+            raise checker.Malformed(f"{where}: $.version: this checker knows {kind} version "
+                                    f"{catalogue.VERSIONS[kind]} only")
+        check = catalogue.check_catalogue_class if kind == catalogue.CLASS_FORMAT else catalogue.check_catalogue_index
+        return kind, check(document, where)
+    return checker.check_document(document, where, folder)
 
 
 def _check_members(paths: list[str], skip_unknown: bool, workers: int):
@@ -103,6 +116,7 @@ def audit(paths=None, skip_unknown: bool = False, require_manifest: bool = False
                     members.append((folder, name, path))
         outcomes = _check_members([path for _, _, path in members], skip_unknown, workers)
         by_folder: dict[str, tuple[dict, set, dict, set, set]] = {}
+        catalogue_files: dict[str, tuple[dict, set]] = {}
         for (folder, name, path), outcome in zip(members, outcomes):
             proven, present, expression_proven, expression_present, broken = by_folder.setdefault(
                 folder, ({}, set(), {}, set(), set()))
@@ -117,7 +131,11 @@ def audit(paths=None, skip_unknown: bool = False, require_manifest: bool = False
                 results.append((path, "not audited", f"{path}: {outcome[2]}"))
             else:
                 results.append((path, "ok", ""))
-            if outcome[1] in checker.EXPRESSION_FORMATS:
+            if outcome[1] in catalogue.VERSIONS:
+                catalogue_files.setdefault(folder, ({}, set()))[1].add(name)
+                if outcome[0] == "ok":
+                    catalogue_files[folder][0][name] = outcome[2]
+            elif outcome[1] in checker.EXPRESSION_FORMATS:
                 expression_present.add(name)
                 if outcome[0] == "ok":
                     expression_proven[name] = outcome[2]
@@ -136,6 +154,9 @@ def audit(paths=None, skip_unknown: bool = False, require_manifest: bool = False
             if expression_present:
                 record(where + " (coverage of the expression's pairs)",
                        lambda: _expression_coverage(expression_proven, expression_present | present, where))
+        for folder, (statements, present) in catalogue_files.items():
+            record(os.path.join(folder, "") + " (catalogue: every class of the index)",
+                   lambda: catalogue.check_catalogue_folder(statements, present, os.path.join(folder, "")))
         if require_manifest or os.path.lexists(manifest):
             record(manifest, lambda: _check_listed(manifest, found))
     return results
@@ -188,7 +209,7 @@ def default_audit() -> list[tuple[str, str, str]]:
 def check_one(path: str) -> list[tuple[str, str, str]]:
     """One file, as an audit entry list."""
     try:
-        checker.check_file(path)
+        _check_document(checker.read_json(path), path, os.path.dirname(path) or ".")
     except checker.CheckError as error:
         return [(path, "malformed" if error.exit_code == 2 else "not proven", str(error))]
     return [(path, "ok", "")]
