@@ -281,3 +281,74 @@ def _inverse_structure(structure: dict) -> dict:
             per_setting[sigma[u]] = inverse_tau
         outcomes[parties[i]] = per_setting
     return {"parties": inverse_parties, "settings": settings, "outcomes": outcomes}
+
+
+# -- `certify facets` and `certify catalogue` -------------------------------------------------
+
+def facets_summary(spec: str, method: str = "adjacency", listing: bool = False) -> dict:
+    """``certify facets``: facet and class counts of a scenario, every class representative
+    checked exactly (:func:`certify.lp.local_polytope.check_facet`); ``method`` ``lrs`` or
+    ``cdd`` also enumerates the whole polytope with that tool and classifies each facet
+    (a second count). With ``listing`` every facet with its class and relabelling."""
+    from certify.lp.local_polytope import facets_lrs
+
+    catalogue = enumerate_scenario(spec, cross_check=False)
+    for facet in catalogue.classes:
+        check_facet(catalogue.scenario, facet.canonical, facet.bound)
+    result = {"scenario": catalogue.spec, "dimension": local_dimension(catalogue.scenario),
+              "deterministic_boxes": len(catalogue.geometry.strategies), "relabellings": len(catalogue.geometry.group),
+              "facets": catalogue.facets,
+              "classes": [{"number": k, "bound": c.bound, "orbit_size": c.orbit_size,
+                           "coefficients": [[j, v] for j, v in enumerate(c.canonical) if v]}
+                          for k, c in enumerate(catalogue.classes, start=1)],
+              "seconds": dict(catalogue.seconds)}
+    if method in ("lrs", "cdd"):
+        start = time.monotonic()
+        listed = facets_lrs(catalogue.scenario) if method == "lrs" else facets_cdd(catalogue.scenario)
+        full = [_collins_gisin_to_full(catalogue.scenario, row) for row in listed]
+        groups = classify_facets(catalogue.geometry, full)
+        result["second_method"] = {"method": method, "facets": len(listed), "classes": len(groups),
+                                   "agrees": len(listed) == catalogue.facets and len(groups) == len(catalogue.classes)}
+        result["seconds"][method] = time.monotonic() - start
+    if listing:
+        result["facet_list"] = facet_listing(catalogue)
+    return result
+
+
+def certify_expression_file(path: Path) -> dict:
+    """Bounds and max output probability at the no-signalling optimum of one user file
+    (faacets YAML or the project's JSON), checked exactly; raises InputError if malformed."""
+    from certify.builder.expressions import ExpressionCertifier
+    from certify.formats.faacets import load_faacets_file
+    from certify.formats.native import load_expression_file
+
+    path = Path(path)
+    expression = load_faacets_file(path) if path.suffix in (".yaml", ".yml") else load_expression_file(path)
+    document = ExpressionCertifier(expression).bounds_document()
+    best = document["max_output_probability_at_ns_optimum"]
+    return {"file": str(path), "scenario": scenario_spec(expression.scenario), "name": expression.name,
+            "direction": expression.direction, "local_bound": document["local_bound"]["value"],
+            "ns_optimum": document["ns_optimum"]["value"], "is_bell_inequality": document["is_bell_inequality"],
+            "max_output_probability": best["value"], "pair": best["pair"],
+            "lemma11_property": Fraction(best["value"]) < 1}
+
+
+def certify_folder(folder: Path, progress: Callable[..., None] | None = None) -> list[dict]:
+    """``certify catalogue FOLDER``: :func:`certify_expression_file` for every ``.yaml``,
+    ``.yml`` and ``.json`` file (sorted); a malformed file gives ``{"file", "error"}`` and the
+    others go on."""
+    from certify.errors import CertifyError, InputError
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: not a folder")
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml", ".json"))
+    rows = []
+    for done, path in enumerate(files, start=1):
+        try:
+            rows.append(certify_expression_file(path))
+        except (CertifyError, ValueError, OSError) as error:
+            rows.append({"file": str(path), "error": str(error)})
+        if progress is not None:
+            progress(done, len(files))
+    return rows

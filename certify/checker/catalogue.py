@@ -127,6 +127,38 @@ def _parse_strategy(text, shape, where):
     return strategy
 
 
+def check_facet_property(shape, coefficients, bound, tight_text, where):
+    """The listed strategies are ``D`` deterministic boxes with ``C.P = bound`` whose differences
+    have rank ``D - 1``, ``D`` the rank of the differences of all deterministic boxes.
+
+    >>> chsh_positivity = {0: 1}  # P(00|00) >= 0, not in normal form but a facet all the same
+    >>> tight = [["10", "00"], ["10", "01"], ["10", "10"], ["11", "00"], ["11", "11"], ["00", "10"],
+    ...          ["01", "10"], ["00", "11"]]
+    >>> check_facet_property(((2, 2), (2, 2)), chsh_positivity, 0, tight, "$")
+    >>> check_facet_property(((2, 2), (2, 2)), {0: 1, 6: 1}, 0, tight, "$")
+    Traceback (most recent call last):
+    ...
+    certify.checker.core.NotProven: $[0]: C.P = 1, not the bound 0
+    """
+    size = size_of(shape)
+    dimension = _dimension(shape, where)
+    tight = []
+    for k, text in enumerate(array(tight_text, where, dimension, dimension)):
+        strategy = _parse_strategy(text, shape, f"{where}[{k}]")
+        ones = _box(shape, strategy)
+        value = sum(coefficients.get(j, 0) for j in ones)
+        if value != bound:
+            raise NotProven(f"{where}[{k}]: C.P = {value}, not the bound {bound}")
+        dense = [0] * size
+        for j in ones:
+            dense[j] = 1
+        tight.append(dense)
+    rank = _rank([[a - b for a, b in zip(box, tight[0])] for box in tight[1:]])
+    if rank != dimension - 1:
+        raise NotProven(f"{where}: the differences of these boxes have rank {rank}, a facet needs "
+                        f"{dimension - 1} (dimension {dimension})")
+
+
 def check_catalogue_class(document, where):
     """Check a ``certify/catalogue-class`` document; return its statement."""
     keys = ("format", "version", "scenario", "expression", "class", "facet", "bounds", "pairs",
@@ -157,22 +189,7 @@ def check_catalogue_class(document, where):
     bound = fraction(bound_text, f"{where}: $.facet.bound")
     if bound != bounds["local_bound"]:
         raise NotProven(f"{where}: $.facet.bound: {bound} is not the local bound {bounds['local_bound']}")
-    dimension = _dimension(shape, f"{where}: $.scenario")
-    tight = []
-    for k, text in enumerate(array(tight_text, f"{where}: $.facet.tight_strategies", dimension, dimension)):
-        strategy = _parse_strategy(text, shape, f"{where}: $.facet.tight_strategies[{k}]")
-        ones = _box(shape, strategy)
-        if sum(coefficients.get(j, 0) for j in ones) != bound:
-            raise NotProven(f"{where}: $.facet.tight_strategies[{k}]: C.P = "
-                            f"{sum(coefficients.get(j, 0) for j in ones)}, not the bound {bound}")
-        dense = [0] * size
-        for j in ones:
-            dense[j] = 1
-        tight.append(dense)
-    rank = _rank([[a - b for a, b in zip(box, tight[0])] for box in tight[1:]])
-    if rank != dimension - 1:
-        raise NotProven(f"{where}: $.facet.tight_strategies: their differences have rank {rank}, a facet "
-                        f"needs {dimension - 1} (dimension {dimension})")
+    check_facet_property(shape, coefficients, bound, tight_text, f"{where}: $.facet.tight_strategies")
     # canonical form and orbit
     number, orbit_size, order, spec = fields(values[4], f"{where}: $.class",
                                              ("number", "orbit_size", "group_order", "scenario"))

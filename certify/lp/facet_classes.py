@@ -28,7 +28,7 @@ from math import gcd, lcm
 
 import numpy as np
 
-from certify.lp.local_polytope import (collins_gisin_point, deterministic_box, deterministic_strategies,
+from certify.lp.local_polytope import (collins_gisin_columns, collins_gisin_point, deterministic_box, deterministic_strategies,
                                        local_dimension)
 from certify.lp.scenario import Scenario
 from certify.lp.symmetry import relabeling_image
@@ -188,23 +188,17 @@ def _neighbours(geometry: Geometry, normal: tuple[int, ...], bound: int) -> list
         # g = ridge + t h >= 0 on every point: t = max(-r(v) / h(v)) over loose points
         t = max(-ridge_values[k] / facet_values[k] for k in loose)
         g = _primitive([a + t * b for a, b in zip(ridge, facet_h)])
-        full = [sum(Fraction(c) * g[k] for k, c in enumerate(column)) for column in cg_to_normal]
+        full = [sum(g[k] for k, c in enumerate(row) if c) for row in cg_to_normal]
         found.add(geometry.normal_form(full))
     return sorted(found)
 
 
-def _cg_to_full(geometry: Geometry) -> list[list[Fraction]]:
+def _cg_to_full(geometry: Geometry) -> list[list[int]]:
     """Rows j: the full coefficient F_j as a linear form in the Collins-Gisin coefficients."""
     cached = getattr(geometry, "_cg_full", None)
     if cached is None:
-        from certify.formats.native import COLLINS_GISIN, from_representation
-
-        dimension = geometry.points.shape[1]
-        columns = []
-        for k in range(dimension):
-            unit = [Fraction(int(k == i)) for i in range(dimension)]
-            columns.append(from_representation("unit", geometry.scenario, "minimise", COLLINS_GISIN, unit).dense())
-        cached = [[columns[k][j] for k in range(dimension)] for j in range(geometry.scenario.num_probabilities)]
+        columns = collins_gisin_columns(geometry.scenario)
+        cached = [[int(j in column) for column in columns] for j in range(geometry.scenario.num_probabilities)]
         geometry._cg_full = cached
     return cached
 

@@ -39,7 +39,7 @@ from certify.lp.scenario import Scenario
 
 __all__ = ["NAMED_SCENARIOS", "parse_scenario", "scenario_spec", "local_dimension", "deterministic_strategies",
            "deterministic_box", "collins_gisin_point", "facets_lrs", "facets_cdd", "check_facet",
-           "lrs_available", "cdd_available", "facet_from_collins_gisin"]
+           "lrs_available", "cdd_available", "facet_from_collins_gisin", "collins_gisin_columns"]
 
 NAMED_SCENARIOS = {"chsh": "2x2-2x2", "i3322": "3x2-3x2", "cglmp": "2x3-2x3", "tripartite": "2x2-2x2-2x2"}
 _PARTY = re.compile(r"([1-9])(?:x([2-9]))?")
@@ -93,14 +93,30 @@ def collins_gisin_point(scenario: Scenario, strategy) -> list[int]:
     return [prod(values) for values in product(*local)][1:]
 
 
-def facet_from_collins_gisin(scenario: Scenario, constant: Fraction, coefficients) -> list[Fraction]:
-    """Full-probability coefficients F with ``F.P = constant + c.p_CG`` on every normalised
-    no-signalling box (the constant spread over the normalisation of setting tuple 0...0)."""
-    from certify.formats.native import COLLINS_GISIN, from_representation  # formats sits above lp
+def collins_gisin_columns(scenario: Scenario) -> list[dict[int, int]]:
+    """For each Collins-Gisin coordinate k (0 the constant 1, then the order of
+    :func:`collins_gisin_point`), a full-probability vector ``{index: 1}`` equal to it on every
+    normalised no-signalling box: the marginal ``P(a_S|s_S)`` with the other parties' settings 0
+    and their outcomes summed over (the constant: the normalisation of setting tuple 0...0)."""
+    local = [[None] + [(u, a) for u in range(m) for a in range(d - 1)]
+             for m, d in zip(scenario.settings, scenario.outcomes)]
+    columns = []
+    for options in product(*local):
+        setting = tuple(0 if o is None else o[0] for o in options)
+        outcome_ranges = [range(d) if o is None else (o[1],) for o, d in zip(options, scenario.outcomes)]
+        columns.append({scenario.index(setting, x): 1 for x in product(*outcome_ranges)})
+    return columns
 
-    expression = from_representation("facet", scenario, "minimise", COLLINS_GISIN,
-                                      [Fraction(constant)] + [Fraction(c) for c in coefficients])
-    return expression.dense()
+
+def facet_from_collins_gisin(scenario: Scenario, constant, coefficients) -> list[Fraction]:
+    """Full-probability coefficients F with ``F.P = constant + c.p_CG`` on every normalised
+    no-signalling box (see :func:`collins_gisin_columns`)."""
+    full = [Fraction(0)] * scenario.num_probabilities
+    for value, column in zip([constant] + list(coefficients), collins_gisin_columns(scenario)):
+        if value:
+            for j in column:
+                full[j] += Fraction(value)
+    return full
 
 
 def _integers(values) -> list[int]:

@@ -36,6 +36,7 @@ from certify.report.claims import lemma10_claim, optional_module, quantum_box_cl
 from certify.report.context import ReportContext
 from certify.report.errata import errata_page
 from certify.report.families import write_families_report
+from certify.report.catalogue import write_catalogue_report
 from certify.report.latex import claims_table_tex, proofs_document_tex
 from certify.report.lemma11 import lemma11_claim, lemma11_proof_pages
 
@@ -186,7 +187,8 @@ def write_proofs(proofs_dir: Path, certificates_dir: Path) -> list[Path]:
 
 
 PROOF_WRITERS: list[Callable[[ReportContext], list[Path]]] = [
-    write_proof_records, write_claim_pages, write_latex, write_families_report, write_manifest_and_citation,
+    write_proof_records, write_claim_pages, write_latex, write_families_report, write_catalogue_report,
+    write_manifest_and_citation,
 ]
 """Order matters: the manifest covers everything written before it, and the
 citation files (which contain the identifier) come after it."""
