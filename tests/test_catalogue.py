@@ -32,8 +32,8 @@ def chsh():
 @needs_cdd
 @pytest.mark.parametrize("spec, facets, classes", [
     ("chsh", 24, 2),      # positivity and CHSH
-    ("i3322", 684, 3),    # positivity, CHSH, I3322
-    ("cglmp", 1116, 4),   # positivity, CHSH lifted, CGLMP, and one more
+    pytest.param("i3322", 684, 3, marks=pytest.mark.slow),   # positivity, CHSH, I3322
+    pytest.param("cglmp", 1116, 4, marks=pytest.mark.slow),  # positivity, CHSH lifted, CGLMP, one more
 ])
 def test_counts_agree_with_a_full_enumeration(spec, facets, classes):
     catalogue = enumerate_scenario(spec)  # raises if pycddlib's full enumeration disagrees
@@ -42,8 +42,13 @@ def test_counts_agree_with_a_full_enumeration(spec, facets, classes):
 
 
 @needs_lrs
-def test_lrs_agrees_on_chsh_and_i3322():
+def test_lrs_agrees_on_chsh():
     assert len(facets_lrs(parse_scenario("chsh"))) == 24
+
+
+@needs_lrs
+@pytest.mark.slow
+def test_lrs_agrees_on_i3322():
     assert len(facets_lrs(parse_scenario("3-3"))) == 684
 
 
