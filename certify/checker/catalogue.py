@@ -30,7 +30,7 @@ proves a facet list complete: the count is cross-checked when it is built.
 
 from fractions import Fraction
 from itertools import permutations, product
-from math import gcd
+from math import factorial, gcd
 
 from certify.checker.core import (Malformed, NotProven, array, check_box, check_expression_bounds,
                                   check_expression_header, check_inequality, fields, fraction, integer,
@@ -88,13 +88,15 @@ def _group(shape, where):
     n, size = len(settings), size_of(shape)
     party_maps = [list(p) for p in permutations(range(n))
                   if all((settings[p[i]], outcomes[p[i]]) == (settings[i], outcomes[i]) for i in range(n))]
+    order = len(party_maps)
+    for m, d in zip(settings, outcomes):
+        order *= factorial(m) * factorial(d) ** m
+    if order * size > MAX_GROUP_WORK:  # decided before any relabelling is listed
+        raise Malformed(f"{where}: {order} relabellings of {size} probabilities exceed the checker's limit "
+                        f"{MAX_GROUP_WORK}")
     setting_maps = list(product(*(permutations(range(m)) for m in settings)))
     outcome_maps = list(product(*(product(*([list(permutations(range(d)))] * m))
                                   for m, d in zip(settings, outcomes))))
-    order = len(party_maps) * len(setting_maps) * len(outcome_maps)
-    if order * size > MAX_GROUP_WORK:
-        raise Malformed(f"{where}: {order} relabellings of {size} probabilities exceed the checker's limit "
-                        f"{MAX_GROUP_WORK}")
     return [relabeling({"parties": p, "settings": [list(s) for s in sigma],
                         "outcomes": [[list(t) for t in per] for per in tau]}, shape, where)
             for p in party_maps for sigma in setting_maps for tau in outcome_maps]
@@ -281,6 +283,11 @@ def check_catalogue_index(document, where):
     """Check the form of a ``certify/catalogue-index``; its claims are checked with the folder."""
     _, _, scenario, spec, facets, classes, cross_check = fields(
         document, f"{where}: $", ("format", "version", "scenario", "spec", "facets", "classes", "cross_check"))
+    parties, settings, outcomes = fields(scenario, f"{where}: $.scenario", ("parties", "settings", "outcomes"))
+    integer(parties, f"{where}: $.scenario.parties", 1, 8)
+    shape = tuple(tuple(integer(c, f"{where}: $.scenario.{key}[{k}]", 1, 10)
+                        for k, c in enumerate(array(counts, f"{where}: $.scenario.{key}", parties, parties)))
+                  for key, counts in (("settings", settings), ("outcomes", outcomes)))
     integer(facets, f"{where}: $.facets", 1, 10 ** 9)
     listed = []
     for k, entry in enumerate(array(classes, f"{where}: $.classes", 1, 10 ** 5)):
@@ -293,7 +300,7 @@ def check_catalogue_index(document, where):
                         f"{sum(orbit for _, orbit in listed)}")
     if not isinstance(cross_check, dict) or not isinstance(spec, str):
         raise Malformed(f"{where}: $.cross_check: expected an object, $.spec a string")
-    return {"format": INDEX_FORMAT, "scenario": scenario, "spec": spec, "facets": facets, "classes": listed}
+    return {"format": INDEX_FORMAT, "shape": shape, "spec": spec, "facets": facets, "classes": listed}
 
 
 def check_catalogue_folder(statements, present, where):
@@ -310,7 +317,8 @@ def check_catalogue_folder(statements, present, where):
         statement = statements.get(name)
         if statement is None:
             raise NotProven(f"{where}{name}: listed in index.json but missing or not proven")
-        if (statement["number"], statement["orbit_size"], statement["spec"]) != (number, orbit, index["spec"]):
+        if (statement["number"], statement["orbit_size"], statement["spec"], statement["shape"]) != (
+                number, orbit, index["spec"], index["shape"]):
             raise NotProven(f"{where}{name}: number, orbit size or scenario differ from index.json")
         if statement["canonical"] in seen:
             raise NotProven(f"{where}{name}: the same class as an earlier file")
