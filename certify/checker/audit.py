@@ -16,7 +16,7 @@ import re
 from certify.checker import catalogue
 from certify.checker import core as checker
 
-__all__ = ["STATUS_LABEL", "DEFAULT_CERTIFICATES", "DEFAULT_PROOFS", "audit", "default_audit", "check_one",
+__all__ = ["check_file", "STATUS_LABEL", "DEFAULT_CERTIFICATES", "DEFAULT_PROOFS", "audit", "default_audit", "check_one",
            "check_member", "exit_code_of", "counts_of"]
 
 STATUS_LABEL = {"ok": "OK", "not proven": "NOT PROVEN", "malformed": "MALFORMED", "skipped": "SKIPPED",
@@ -52,6 +52,11 @@ def _check_document(document, where, folder):
         check = catalogue.check_catalogue_class if kind == catalogue.CLASS_FORMAT else catalogue.check_catalogue_index
         return kind, check(document, where)
     return checker.check_document(document, where, folder)
+
+
+def check_file(path: str):
+    """:func:`certify.checker.core.check_file` for every format, the catalogue's included."""
+    return _check_document(checker.read_json(path), path, os.path.dirname(path) or ".")
 
 
 def _check_members(paths: list[str], skip_unknown: bool, workers: int):

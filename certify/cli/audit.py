@@ -54,7 +54,7 @@ def _run_check(args) -> int:
 
 def _run_show(args) -> int:
     try:
-        kind, statement = checker.check_file(args.file)
+        kind, statement = audit_module.check_file(args.file)
     except checker.CheckError as error:
         return _report([(args.file, "malformed" if error.exit_code == 2 else "not proven", str(error))],
                        "show", False)
