@@ -28,7 +28,8 @@ from math import gcd, lcm
 
 import numpy as np
 
-from certify.lp.local_polytope import (collins_gisin_columns, collins_gisin_point, deterministic_box, deterministic_strategies,
+from certify.errors import InputError
+from certify.lp.local_polytope import (cdd_available, collins_gisin_columns, collins_gisin_point, deterministic_box, deterministic_strategies,
                                        local_dimension)
 from certify.lp.scenario import Scenario
 from certify.lp.symmetry import relabeling_image
@@ -206,6 +207,9 @@ def _cg_to_full(geometry: Geometry) -> list[list[int]]:
 def facet_classes(geometry: Geometry, progress=None) -> list[FacetClass]:
     """Every facet class (adjacency decomposition from positivity), sorted by
     (local-bound-free) canonical form with positivity first."""
+    if not cdd_available():
+        raise InputError("the facet catalogue needs pycddlib: apt-get install libcdd-dev libgmp-dev, then "
+                         "pip install -c constraints.txt -e '.[catalogue]'")
     size = geometry.scenario.num_probabilities
     start = geometry.normal_form([1] + [0] * (size - 1))  # P(0...0|0...0) >= 0
     order = len(geometry.group)
