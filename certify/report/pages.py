@@ -9,6 +9,7 @@ is loaded) and writes, deterministically:
   ``theorem27.md``, ``quantum-box.md``;
 * ``lemma11-proof-<pair>.md``: hand-checkable proofs, one per kind of pair;
 * ``errata.md``;
+* ``families.md`` and ``catalogue.md`` (the facet catalogue, when ``certificates/catalogue`` exists);
 * ``latex/claims-table.tex`` (booktabs fragment) and
   ``latex/certify-proofs.tex`` (standalone document);
 * ``params/*.json``: proof records of :mod:`certify.params.records`, when
@@ -19,8 +20,8 @@ is loaded) and writes, deterministically:
 Writers run in :data:`PROOF_WRITERS` order; each takes the shared
 :class:`~certify.report.context.ReportContext` and returns the files written.
 
->>> [writer.__name__ for writer in PROOF_WRITERS][-2:]
-['write_families_report', 'write_manifest_and_citation']
+>>> [writer.__name__ for writer in PROOF_WRITERS][-3:]
+['write_families_report', 'write_catalogue_report', 'write_manifest_and_citation']
 """
 
 from __future__ import annotations
