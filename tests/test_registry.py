@@ -47,14 +47,14 @@ def test_every_registered_path_exists_and_names_are_unique():
         assert (ROOT / claim.path).exists(), claim.path
         assert claim.kind in registry.RULES and claim.section in (registry.PAPER, registry.PROJECT)
     kinds = {claim.kind for claim in registry.CLAIMS}
-    assert kinds == {"lemma11", "record", "expression", "family"}
+    assert kinds == {"lemma11", "record", "expression", "family", "catalogue"}
 
 
 def test_every_committed_family_and_expression_is_registered():
     # A new built-in committed without a registry row would otherwise be a user statement.
     registered = {claim.path for claim in registry.CLAIMS}
     for path in sorted((CERTIFICATES / "families").glob("*.json")) + sorted(
-            p for p in (CERTIFICATES / "expressions").iterdir() if p.is_dir()):
+            p for folder in ("expressions", "catalogue") for p in (CERTIFICATES / folder).iterdir() if p.is_dir()):
         assert path.relative_to(ROOT).as_posix() in registered, path
 
 
@@ -243,3 +243,27 @@ def test_renaming_the_lemma11_folder_fails_both_lemma11_claims(tmp_path):
         assert "missing" in failed[f"claim {name} (certificates/lemma11)"]
     renamed = {status for path, status, _ in results if "lemma-eleven" in path and path.endswith(".json")}
     assert renamed == {"user"}
+
+
+def test_deleting_a_catalogue_folder_or_a_class_names_its_claim(tmp_path):
+    copy = _copy(tmp_path, "catalogue")
+    assert exit_code_of(audit([str(copy)])) == 0
+    shutil.rmtree(copy / "2x2-2x2")
+    results = audit([str(copy)])
+    assert exit_code_of(results) == 1
+    assert list(_failed_claims(results)) == ["claim catalogue-2x2-2x2 (certificates/catalogue/2x2-2x2)"]
+
+
+def test_a_catalogue_index_with_a_class_dropped_fails_the_registered_counts(tmp_path):
+    # The index rewritten consistently (one class and its orbit removed) still proves a
+    # smaller catalogue, but not the registered one.
+    folder = _copy(tmp_path, "catalogue", "2x2-2x2")
+    index = json.loads((folder / "index.json").read_text())
+    dropped = index["classes"].pop()
+    index["facets"] -= dropped["orbit_size"]
+    (folder / "index.json").write_text(json.dumps(index, indent=2, sort_keys=True) + "\n")
+    (folder / dropped["file"]).unlink()
+    results = audit([str(folder)])
+    assert exit_code_of(results) == 1
+    detail = _failed_claims(results)["claim catalogue-2x2-2x2 (certificates/catalogue/2x2-2x2)"]
+    assert "the registry 24 in 2" in detail

@@ -129,11 +129,11 @@ def write_manifest(folder: Path, provenance: dict) -> Path:
     """Write ``folder/manifest.json`` listing every other JSON file below it."""
     folder = Path(folder)
     files = []
-    for path in sorted(folder.rglob("*.json")):
-        relative = path.relative_to(folder).as_posix()
+    # sorted as strings, as the checker requires ('a-b/...' before 'a/...'; Path order differs)
+    for relative in sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*.json")):
         if relative == "manifest.json":
             continue
-        files.append({"path": relative, "sha256": sha256_file(path)})
+        files.append({"path": relative, "sha256": sha256_file(folder / relative)})
     manifest = {"format": "certify/manifest", "version": 1, "files": files, "provenance": provenance}
     target = folder / "manifest.json"
     write_atomic(target, dumps(manifest))

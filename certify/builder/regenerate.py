@@ -1,6 +1,6 @@
 """Rebuild the stored certificates from scratch, part by part.
 
-Each part (:data:`PARTS`: ``lemma11``, ``expressions``, ``families``) is built
+Each part (:data:`PARTS`: ``lemma11``, ``expressions``, ``families``, ``catalogue``) is built
 into a staging folder (no cache: nothing is read from an existing
 ``certificates/``), every document checked exactly before it is written
 (:mod:`certify.builder.verify`); :func:`install_parts` then swaps the new
@@ -252,8 +252,15 @@ def build_families(folder: Path, workers: int = 2, progress: Callable[[int, int]
     return len(names)
 
 
+def build_catalogue(folder: Path, workers: int = 2, progress: Callable[..., None] | None = None) -> int:
+    """Write the facet catalogue (:mod:`certify.builder.catalogue`); returns the file count."""
+    from certify.builder.catalogue import build_catalogue as build  # pycddlib: imported when used
+
+    return build(folder, workers, progress)
+
+
 PARTS: dict[str, Callable[..., int]] = {"lemma11": build_lemma11, "expressions": build_expressions,
-                                        "families": build_families}
+                                        "families": build_families, "catalogue": build_catalogue}
 def replace_folder(new: Path, old: Path) -> None:
     """Swap ``new`` into place of ``old`` (renames; the old tree is removed last)."""
     old.parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ import os
 import re
 import signal
 
+from certify.checker import catalogue
 from certify.checker import core as checker
 from certify.checker import dispatch as checker_dispatch
 from certify.checker import expressions as checker_expressions
@@ -126,6 +127,7 @@ def audit(paths=None, skip_unknown: bool = False, require_manifest: bool = False
                     members.append((folder, name, path))
         outcomes = _check_members([path for _, _, path in members], skip_unknown, workers)
         by_folder: dict[str, tuple[dict, set, dict, set, set]] = {}
+        catalogue_files: dict[str, tuple[dict, set]] = {}
         for (folder, name, path), outcome in zip(members, outcomes):
             proven, present, expression_proven, expression_present, broken = by_folder.setdefault(
                 folder, ({}, set(), {}, set(), set()))
@@ -141,7 +143,11 @@ def audit(paths=None, skip_unknown: bool = False, require_manifest: bool = False
             else:
                 results.append((path, "ok", ""))
                 statements[path] = outcome[1:]
-            if outcome[1] in checker_expressions.EXPRESSION_FORMATS:
+            if outcome[1] in catalogue.VERSIONS:
+                catalogue_files.setdefault(folder, ({}, set()))[1].add(name)
+                if outcome[0] == "ok":
+                    catalogue_files[folder][0][name] = outcome[2]
+            elif outcome[1] in checker_expressions.EXPRESSION_FORMATS:
                 expression_present.add(name)
                 if outcome[0] == "ok":
                     expression_proven[name] = outcome[2]
@@ -160,6 +166,9 @@ def audit(paths=None, skip_unknown: bool = False, require_manifest: bool = False
             if expression_present:
                 record(where + " (coverage of the expression's pairs)",
                        lambda: _expression_coverage(expression_proven, expression_present | present, where))
+        for folder, (classes, listed) in catalogue_files.items():
+            record(os.path.join(folder, "") + " (catalogue: every class of the index)",
+                   lambda: catalogue.check_catalogue_folder(classes, listed, os.path.join(folder, "")))
         if require_manifest or os.path.lexists(manifest):
             record(manifest, lambda: _check_listed(manifest, found))
         _registered(root, results, start, statements)

@@ -4,12 +4,14 @@
 Standard library only. It reads the format and version of a document and hands
 it to the module that checks that format: :mod:`certify.checker.core`
 (output-bound files, Lemma 11), :mod:`certify.checker.expressions`,
-:mod:`certify.checker.manifest` and :mod:`certify.checker.records`.
+:mod:`certify.checker.manifest`, :mod:`certify.checker.records` and
+:mod:`certify.checker.catalogue` (facet-catalogue classes and their index).
 """
 
 import os
 import sys
 
+from certify.checker import catalogue
 from certify.checker.core import CheckError, Malformed, check_output_bound, show
 from certify.checker.expressions import (EXPRESSION_FORMATS, check_expression_bound, check_expression_bounds,
                                          check_expression_reduced, check_expression_symmetry)
@@ -19,7 +21,7 @@ from certify.checker.records import check_proof_record
 
 VERSIONS = {"certify/output-bound": 1, "certify/manifest": 1, "certify/proof-record": 2,
             "certify/expression-bound": 2, "certify/expression-bounds": 1, "certify/expression-symmetry": 1,
-            "certify/expression-reduced": 1}
+            "certify/expression-reduced": 1, **catalogue.VERSIONS}
 
 
 def check_document(document, where, folder="."):
@@ -36,6 +38,10 @@ def check_document(document, where, folder="."):
         return kind, check_manifest(document, folder, where)
     if kind == "certify/proof-record":
         return kind, check_proof_record(document, where)
+    if kind == catalogue.CLASS_FORMAT:
+        return kind, catalogue.check_catalogue_class(document, where)
+    if kind == catalogue.INDEX_FORMAT:
+        return kind, catalogue.check_catalogue_index(document, where)
     if kind == "certify/expression-reduced":  # self-contained: no folder coverage
         return kind, check_expression_reduced(document, where)
     if kind in EXPRESSION_FORMATS:

@@ -16,17 +16,20 @@ the audit's entries below ``path``:
   :mod:`certify.checker.builtins` rebuilds from its definition);
 - ``family``: the file proven, an ``expression-reduced`` document naming
   ``name`` (rebuilt the same way);
+- ``catalogue``: every class document and the index of the scenario folder
+  proven, the folder's coverage entry proven (every class of the index present,
+  distinct, numbered, class 1 positivity), and the index states the registered
+  counts of facets and classes (:data:`_CATALOGUES`);
 - ``record``: the proof record of that name proven, its chain of algebra steps
   ending in exactly the registered ``formula`` (the grammar of
   :func:`certify.checker.records.step_formula`).
 
 Files that no row covers are still checked, but reported as user statements
 ("proves ... for the coefficients stated in the file"), never as claims of the
-paper. Extension point: a new kind of certificate (for example the
-``catalogue`` folders ``certificates/catalogue/<scenario>/``) registers its
-rows in :data:`CLAIMS` under :data:`PROJECT` with a new kind, and adds one
-function ``rule(claim, entries, statements) -> problem or None`` to
-:data:`RULES`; nothing else changes.
+paper. Extension point: a new kind of certificate registers its rows in
+:data:`CLAIMS` under :data:`PROJECT` with a new kind, and adds one function
+``rule(claim, entries, statements) -> problem or None`` to :data:`RULES`;
+nothing else changes (the ``catalogue`` rows were added this way).
 """
 
 from collections import namedtuple
@@ -72,6 +75,12 @@ _RECORDS = (  # record name, statement, the formula its chain of algebra steps e
 _EXPRESSIONS = ("chsh", "magic-square", "mermin3", "mermin5", "paper")
 _FAMILIES = ("mermin-n3", "mermin-n5", "mermin-n7", "paper-n3", "paper-n4", "paper-n5", "paper-n6", "paper-n7",
              "paper-n8")
+_CATALOGUES = (  # scenario folder, facets, classes, name (as computed; a facet list has no
+    # small certificate of completeness: the counts are registered, not proven complete)
+    ("2x2-2x2", 24, 2, "CHSH scenario"), ("3x2-3x2", 684, 3, "I3322 scenario"),
+    ("2x3-2x3", 1116, 4, "CGLMP scenario"), ("2x2-2x2-2x2", 53856, 46, "three parties, two binary settings"),
+    ("4x2-3x2", 12480, 6, "four and three binary settings"),
+)
 CLAIMS = (
     (Claim(PAPER, "lemma11-eq42", "lemma11", LEMMA11, _EQ42),
      Claim(PAPER, "lemma11-value-function", "lemma11", LEMMA11, _VALUE_FUNCTION))
@@ -83,6 +92,12 @@ CLAIMS = (
     + tuple(Claim(PROJECT, name, "family", f"certificates/families/{name}.json",
                   f"the family member {name!r} (coefficients rebuilt from its definition): local bound, "
                   f"no-signalling optimum and v(0) of every pair (symmetry-reduced)") for name in _FAMILIES)
+    + tuple(Claim(PROJECT, f"catalogue-{spec}", "catalogue", f"certificates/catalogue/{spec}",
+                  f"facet catalogue of the local polytope, {title} ({spec}): {facets} facets in {classes} classes "
+                  f"up to relabelling, each class representative a facet (valid and tight on an affinely "
+                  f"independent set) in canonical form with its orbit size, its local bound, no-signalling "
+                  f"optimum and max P(x*|u*) at that optimum (the list's completeness is cross-checked, "
+                  f"not certified)") for spec, facets, classes, title in _CATALOGUES)
 )
 
 
@@ -135,7 +150,29 @@ def _record_rule(claim, entries, statements):
     return problem
 
 
-RULES = {"lemma11": _lemma11_rule, "expression": _expression_rule, "family": _family_rule,
+def _catalogue_rule(claim, entries, statements):
+    problem = _all_proven(claim, entries, statements, "(catalogue: every class of the index)")
+    if problem:
+        return problem
+    spec = claim.path.rsplit("/", 1)[1]
+    facets, classes = next((f, c) for s, f, c, _ in _CATALOGUES if s == spec)
+    index = None
+    for path, (kind, statement) in statements.items():
+        if kind not in ("certify/catalogue-class", "certify/catalogue-index"):
+            return f"{path} is a {kind} document"
+        if statement["spec"] != spec:
+            return f"{path} is about the scenario {statement['spec']!r}, not {spec!r}"
+        if kind == "certify/catalogue-index":
+            index = statement
+    if index is None:
+        return "no proven index.json"
+    if (index["facets"], len(index["classes"])) != (facets, classes):
+        return (f"the index lists {index['facets']} facets in {len(index['classes'])} classes, the registry "
+                f"{facets} in {classes}")
+    return None
+
+
+RULES = {"catalogue": _catalogue_rule, "lemma11": _lemma11_rule, "expression": _expression_rule, "family": _family_rule,
          "record": _record_rule}
 
 

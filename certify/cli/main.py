@@ -32,6 +32,8 @@ COMMAND_MODULES = {
     "certify.cli.params": ("params",),
     "certify.cli.report": ("report", "cite"),
     "certify.cli.referee": ("referee",),
+    "certify.cli.facets": ("facets",),
+    "certify.cli.catalogue": ("catalogue",),
 }
 
 

@@ -9,6 +9,7 @@ is loaded) and writes, deterministically:
   ``theorem27.md``, ``quantum-box.md``;
 * ``lemma11-proof-<pair>.md``: hand-checkable proofs, one per kind of pair;
 * ``errata.md``;
+* ``families.md`` and ``catalogue.md`` (the facet catalogue, when ``certificates/catalogue`` exists);
 * ``latex/claims-table.tex`` (booktabs fragment) and
   ``latex/certify-proofs.tex`` (standalone document);
 * ``params/*.json``: proof records of :mod:`certify.params.records`, when
@@ -19,8 +20,8 @@ is loaded) and writes, deterministically:
 Writers run in :data:`PROOF_WRITERS` order; each takes the shared
 :class:`~certify.report.context.ReportContext` and returns the files written.
 
->>> [writer.__name__ for writer in PROOF_WRITERS][-2:]
-['write_families_report', 'write_manifest_and_citation']
+>>> [writer.__name__ for writer in PROOF_WRITERS][-3:]
+['write_families_report', 'write_catalogue_report', 'write_manifest_and_citation']
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from certify.report.claims import lemma10_claim, optional_module, quantum_box_cl
 from certify.report.context import ReportContext
 from certify.report.errata import errata_page
 from certify.report.families import write_families_report
+from certify.report.catalogue import write_catalogue_report
 from certify.report.latex import claims_table_tex, proofs_document_tex
 from certify.report.lemma11 import lemma11_claim, lemma11_proof_pages
 
@@ -186,7 +188,8 @@ def write_proofs(proofs_dir: Path, certificates_dir: Path) -> list[Path]:
 
 
 PROOF_WRITERS: list[Callable[[ReportContext], list[Path]]] = [
-    write_proof_records, write_claim_pages, write_latex, write_families_report, write_manifest_and_citation,
+    write_proof_records, write_claim_pages, write_latex, write_families_report, write_catalogue_report,
+    write_manifest_and_citation,
 ]
 """Order matters: the manifest covers everything written before it, and the
 citation files (which contain the identifier) come after it."""
