@@ -298,6 +298,7 @@ needs_committed = pytest.mark.skipif(not (LEMMA11 / "u0000-x0000.json").exists()
                                      reason="certificates/lemma11 not generated on this branch yet")
 
 
+@pytest.mark.slow
 @needs_committed
 def test_audit_accepts_the_committed_certificates():
     result = _run_cli("audit")
@@ -342,6 +343,7 @@ def test_audit_copy_with_broken_json_exits_2_over_1(tmp_path):
     assert "MALFORMED" in result.stdout
 
 
+@pytest.mark.slow
 @needs_committed
 def test_audit_detects_an_unlisted_file_in_the_certificates_folder(tmp_path):
     copy = tmp_path / "certificates"
@@ -451,6 +453,7 @@ def test_committed_files_validate_against_the_schema():
     assert not validator.is_valid(bad)
 
 
+@pytest.mark.slow
 @needs_committed
 def test_parallel_and_serial_audit_agree(tmp_path):
     from certify.checker.audit import audit
@@ -465,6 +468,7 @@ def test_parallel_and_serial_audit_agree(tmp_path):
     assert [status for _, status, _ in serial].count("user") == 254
 
 
+@pytest.mark.slow
 def test_audit_quiet_prints_only_the_entries_that_need_attention_and_the_summary(tmp_path):
     folder = tmp_path / "lemma11"  # outside certificates/: its files are user statements
     shutil.copytree(ROOT / "certificates" / "lemma11", folder)

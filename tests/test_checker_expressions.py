@@ -34,6 +34,7 @@ def _not_proven(document, match):
     assert error.value.exit_code == 1
 
 
+@pytest.mark.slow
 def test_every_committed_expression_file_is_accepted():
     assert len(FILES) > 900  # guards against checking an empty glob
     kinds = {checker_dispatch.check_file(str(path))[0] for path in FILES}

@@ -34,6 +34,7 @@ def _rejected(document, error, match):
     assert "tampered.json: $" in str(caught.value)
 
 
+@pytest.mark.slow
 def test_every_committed_family_file_is_accepted_and_agrees_with_the_builder():
     from certify.formats.library import builtin_expression
     from certify.builder.verify import verify_family_document
@@ -53,6 +54,7 @@ def test_every_committed_family_file_is_accepted_and_agrees_with_the_builder():
         assert statement["max_output"][0] == max(built.values())
 
 
+@pytest.mark.slow
 def test_audit_of_the_families_folder_exits_0():
     results = audit([str(FAMILIES)])
     assert exit_code_of(results) == 0, [r for r in results if r[1] != "ok"][:3]
@@ -205,6 +207,7 @@ def test_out_of_range_or_out_of_order_fields_are_malformed(paper_n4, change):
     _rejected(document, checker.Malformed, r"tampered\.json: \$")
 
 
+@pytest.mark.slow
 def test_committed_family_files_validate_against_the_schema():
     jsonschema = pytest.importorskip("jsonschema")
     validator = jsonschema.Draft202012Validator(json.loads((ROOT / "docs" / "certificate.schema.json").read_text()))

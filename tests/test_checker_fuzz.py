@@ -213,6 +213,7 @@ def test_unmutated_certificates_are_accepted(path):
     assert checker_verdict(_load(path)) == "ok"
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), which=st.integers(0, 100))

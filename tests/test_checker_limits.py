@@ -50,6 +50,7 @@ def test_every_hostile_input_has_an_expected_refusal():
     assert {name for name, _, _ in hostile.CASES} - set(EXPECTED) == {"record: lone surrogate name"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, command, build", SMALL, ids=[case[0] for case in SMALL])
 def test_hostile_input_is_refused_by_its_limit(tmp_path, name, command, build):
     path = tmp_path / "input.json"
@@ -145,6 +146,7 @@ def test_algebra_budget_is_per_record(monkeypatch):
         checker_records.check_proof_record(record, "r.json")
 
 
+@pytest.mark.slow
 def test_committed_certificates_and_records_are_within_every_limit():
     result = subprocess.run([sys.executable, "-m", "certify", "audit", "proofs", "certificates/expressions"],
                             cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))

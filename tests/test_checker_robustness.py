@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from certify.checker import audit as audit_module
 from certify.checker import files as checker_files
 from certify.checker import records
@@ -50,6 +52,7 @@ def test_non_string_positive_variable_is_malformed_and_the_audit_goes_on(tmp_pat
     assert lines[0].startswith("MALFORMED") and lines[1].split()[0] in ("OK", "USER") and "b-good.json" in lines[1]
 
 
+@pytest.mark.slow
 def test_lone_surrogate_in_a_name_is_shown_without_traceback(tmp_path):
     path = tmp_path / "record.json"
     path.write_text(json.dumps(_record()).replace('"name": "r"', '"name": "\\ud800"'))
@@ -92,6 +95,7 @@ def test_unreadable_is_a_kind_of_malformed():
     assert checker_files.Unreadable("x").exit_code == 2
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_a_parallel_audit_prints_one_line_and_exits_130():
     # Ctrl-C reaches the whole process group: the pool's workers ignore it, the main
     # process ends the pool and reports one line.

@@ -86,6 +86,7 @@ def test_missing_manifest_is_a_clear_input_error(tmp_path):
         set_identifier(tmp_path / "certificates", tmp_path / "proofs")
 
 
+@pytest.mark.slow
 def test_cli_prints_the_identifier_as_text_and_json():
     text = subprocess.run([sys.executable, "-m", "certify", "cite"], cwd=REPOSITORY,
                           capture_output=True, text=True, timeout=COMMAND_TIMEOUT)

@@ -80,6 +80,7 @@ def test_a_rescaled_maximise_chsh_file_maps_too():
     assert (found["local_bound"], found["ns_optimum"]) == ("2", "4")
 
 
+@pytest.mark.slow
 def test_expressions_without_a_conventional_form_say_nothing():
     assert expression_bounds("paper")["conventional"] is None
     chsh = chsh_expression()

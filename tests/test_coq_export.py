@@ -68,6 +68,7 @@ def test_the_generator_imports_only_the_standard_library_the_checker_and_the_pac
     assert all(name in sys.stdlib_module_names or name == "__future__" for name in imported - package)
 
 
+@pytest.mark.slow
 def test_export_is_deterministic_complete_and_free_of_the_forbidden_words():
     files, summary = coq.coq_development(CERTIFICATES, STRETCH)
     again, _ = coq.coq_development(CERTIFICATES, STRETCH)
@@ -161,6 +162,7 @@ def test_malformed_folders_are_refused(tmp_path, damage, message):
         coq.write_coq_export(certificates, tmp_path / "out")
 
 
+@pytest.mark.slow
 def test_expression_folders_that_the_export_does_not_handle_are_refused(tmp_path):
     with pytest.raises(InputError, match="symmetry.json"):
         coq.coq_development(CERTIFICATES, ["mermin5"])
@@ -170,6 +172,7 @@ def test_expression_folders_that_the_export_does_not_handle_are_refused(tmp_path
         coq.coq_development(CERTIFICATES, ["../lemma11"])
 
 
+@pytest.mark.slow
 def test_the_output_folder_is_written_at_once_and_replaces_only_an_earlier_export(tmp_path):
     summary = coq.write_coq_export(CERTIFICATES, tmp_path / "out")
     assert sorted(os.listdir(tmp_path / "out")) == summary["files"]

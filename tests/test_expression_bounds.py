@@ -38,6 +38,7 @@ def test_odd_paper_family_is_not_a_bell_inequality():
         assert deterministic_box_value(paper_family_expression(n), strategy) == 0
 
 
+@pytest.mark.slow
 def test_symmetry_elements_preserve_coefficients():
     expression = mermin_expression(5)
     found, transversal = orbit_transversal(expression)

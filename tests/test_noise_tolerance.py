@@ -95,6 +95,7 @@ def test_noise_suprema_closed_forms(eps):
     assert honest_round_mean(eps, "bit_flip", low) < delta_max < honest_round_mean(eps, "bit_flip", high)
 
 
+@pytest.mark.slow
 def test_white_noise_bell_sum_cross_check():
     # uniform box has Bell sum 8 * 1/2 = 4, the quantum box 0: B.P = 4 (1 - V)
     result = noise_tolerance(Fraction(0), paper_delta_max(0))

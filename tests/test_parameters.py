@@ -113,6 +113,7 @@ def test_certified_saturation_read_from_files(value_functions):
     assert pairs == sorted(k for k, b in raw.items() if b == expected)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("eps", EPSILONS)
 def test_certified_delta_max_and_boundary(value_functions, eps):
     b_star = min(b for b in _raw_saturation_points(CERTIFICATES).values() if b is not None)

@@ -60,6 +60,7 @@ def test_report_text_reads_without_the_code(report):
     assert max(len(line) for line in text.splitlines()) <= 110
 
 
+@pytest.mark.slow
 def test_round_counts_state_the_paper_conditions(report):
     n0 = report["theorem20"]["n0_paper"]
     for key in ("finite_size", "finite_size_certified") if HAVE_CERTIFICATES else ("finite_size",):

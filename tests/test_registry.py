@@ -69,6 +69,7 @@ def test_claims_option_prints_the_registry_as_text_and_json():
     assert "```\n" + text.stdout + "```" in (ROOT / "README.md").read_text()  # the README quotes it
 
 
+@pytest.mark.slow
 def test_default_audit_exits_1_when_lemma11_is_deleted_and_the_manifest_rewritten(tmp_path, monkeypatch):
     copy = _copy(tmp_path)
     shutil.rmtree(copy / "lemma11")
@@ -85,6 +86,7 @@ def test_default_audit_exits_1_when_lemma11_is_deleted_and_the_manifest_rewritte
     assert all(status == "ok" for path, status, _ in results if path.endswith("manifest.json"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("folder", ["chsh", "mermin3", "mermin5", "magic-square", "paper"])
 def test_deleting_a_registered_expression_folder_names_its_claim(tmp_path, folder):
     copy = _copy(tmp_path, "expressions")
@@ -94,6 +96,7 @@ def test_deleting_a_registered_expression_folder_names_its_claim(tmp_path, folde
     assert list(_failed_claims(results)) == [f"claim {folder} (certificates/expressions/{folder})"]
 
 
+@pytest.mark.slow
 def test_renaming_a_folder_fails_its_claim_and_the_renamed_files_are_user_statements(tmp_path):
     copy = _copy(tmp_path, "expressions")
     (copy / "chsh").rename(copy / "chsh-renamed")
@@ -105,6 +108,7 @@ def test_renaming_a_folder_fails_its_claim_and_the_renamed_files_are_user_statem
     assert all("user statement" in detail and "coefficients stated in the file" in detail for _, detail in renamed)
 
 
+@pytest.mark.slow
 def test_chsh_files_under_a_builtin_name_are_rejected(tmp_path):
     copy = _copy(tmp_path, "expressions")
     shutil.rmtree(copy / "mermin5")
@@ -214,6 +218,7 @@ def test_a_builtin_with_edited_coefficients_is_not_proven_and_names_the_claim(re
     assert f"the claim '{name}'" in str(error.value)
 
 
+@pytest.mark.slow
 def test_chsh_files_relabelled_as_mermin5_fail_the_mermin5_claim(tmp_path):
     copy = _copy(tmp_path, "expressions")
     shutil.rmtree(copy / "mermin5")
@@ -245,6 +250,7 @@ def test_renaming_the_lemma11_folder_fails_both_lemma11_claims(tmp_path):
     assert renamed == {"user"}
 
 
+@pytest.mark.slow
 def test_deleting_a_catalogue_folder_or_a_class_names_its_claim(tmp_path):
     copy = _copy(tmp_path, "catalogue")
     assert exit_code_of(audit([str(copy)])) == 0

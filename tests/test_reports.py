@@ -43,6 +43,7 @@ def test_three_kinds_with_the_expected_representatives(context):
         [("0000|0000", 128), ("0001|0000", 64), ("0001|0001", 64)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pair", ["0000|0000", "0001|0000", "0001|0001"])
 def test_printed_identity_holds_for_arbitrary_vectors(context, pair):
     """(*) P* = a + λ B.P + Σ y_r R_r(P) − Σ s_j P_j for random (not no-signalling) rational P."""
@@ -62,6 +63,7 @@ def test_printed_identity_holds_for_arbitrary_vectors(context, pair):
             assert box[target] == right, (pair, which)
 
 
+@pytest.mark.slow
 def test_tampered_multiplier_is_caught(tmp_path):
     """A multiplier changed after loading makes the report refuse (not print a wrong proof)."""
     tampered = ReportContext(CERTIFICATES, tmp_path / "proofs")

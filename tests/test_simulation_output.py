@@ -26,6 +26,7 @@ def test_protocol_two_is_labelled_per_device_and_block(protocol_two):
     assert [b["device"] for b in protocol_two["tested_blocks"]] == [1, 2]
 
 
+@pytest.mark.slow
 def test_cross_checks_are_named_with_the_paper_reference(protocol_two):
     text = " ".join(simulation_text(protocol_two).split())
     assert "Lemma 7 on device 1 (Lemma 7, eq. (26))" in text and "Lemma 7 on device 2 (Lemma 7, eq. (26))" in text

@@ -242,6 +242,7 @@ def _export(*options, cwd):
                           env=dict(os.environ, PYTHONPATH=str(root)), timeout=120)
 
 
+@pytest.mark.slow
 def test_export_command_line(tmp_path):
     # --certificates names the certificates folder (default ./certificates); VIPR reads its lemma11/.
     certificates = tmp_path / "certificates"
@@ -263,6 +264,7 @@ def test_export_command_line(tmp_path):
     assert not (tmp_path / "out2").exists()  # nothing half-written
 
 
+@pytest.mark.slow
 def test_export_refuses_a_foreign_folder_and_replaces_an_earlier_export(tmp_path):
     certificates = tmp_path / "certificates" / "lemma11"
     certificates.mkdir(parents=True)

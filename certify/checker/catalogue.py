@@ -28,13 +28,13 @@ up to the count, and that the first class is positivity. No small certificate
 proves a facet list complete: the count is cross-checked when it is built.
 """
 
-from fractions import Fraction
 from itertools import permutations, product
 from math import factorial, gcd
 
 from certify.checker.core import (Malformed, NotProven, array, check_box, check_inequality, fields, fraction,
                                   integer, pair_index, size_of, system)
-from certify.checker.expressions import check_expression_bounds, check_expression_header, pair_key, relabeling
+from certify.checker.expressions import (check_expression_bounds, check_expression_header, orbit_labels, pair_key,
+                                         relabeling)
 
 __all__ = ["CLASS_FORMAT", "INDEX_FORMAT", "VERSIONS", "check_catalogue_class", "check_catalogue_index",
            "check_catalogue_folder", "MAX_GROUP_WORK"]
@@ -214,22 +214,9 @@ def check_catalogue_class(document, where):
                         f"orbit size {len(group) // len(stabiliser)}, the file states {orbit_size} of {order}")
     integer(number, f"{where}: $.class.number", 1, 10 ** 6)
     # v(0) for every orbit of pairs under the stabiliser
-    parent = list(range(size))
-
-    def root(a):
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    for g in stabiliser:
-        for j, k in enumerate(g):
-            a, b = root(j), root(k)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
     orbits = {}
-    for j in range(size):
-        orbits.setdefault(root(j), []).append(j)
+    for j, label in enumerate(orbit_labels(stabiliser, size)):
+        orbits.setdefault(label, []).append(j)
     representatives = sorted(orbits)
     entries = array(values[7], f"{where}: $.pairs", len(representatives), len(representatives))
     best, best_pair = None, None

@@ -24,13 +24,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import permutations, product
-from math import gcd, lcm
+from math import lcm
 
 import numpy as np
 
 from certify.errors import InputError
-from certify.lp.local_polytope import (cdd_available, collins_gisin_columns, collins_gisin_point, deterministic_box, deterministic_strategies,
-                                       local_dimension)
+from certify.lp.local_polytope import (cdd_available, collins_gisin_columns, collins_gisin_point, deterministic_box,
+                                       deterministic_strategies, local_dimension, primitive_integers)
 from certify.lp.scenario import Scenario
 from certify.lp.symmetry import relabeling_image
 
@@ -51,13 +51,7 @@ def relabelings(scenario: Scenario) -> list[dict]:
 
 
 def _primitive(values) -> tuple[int, ...]:
-    values = [Fraction(v) for v in values]
-    scale = lcm(*(v.denominator for v in values)) if values else 1
-    numbers = [int(v * scale) for v in values]
-    divisor = 0
-    for number in numbers:
-        divisor = gcd(divisor, number)
-    return tuple(n // divisor for n in numbers) if divisor else tuple(numbers)
+    return tuple(primitive_integers(values))
 
 
 def _solve(matrix: list[list[Fraction]], right: list[list[Fraction]]) -> list[list[Fraction]]:

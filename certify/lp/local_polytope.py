@@ -39,7 +39,7 @@ from certify.lp.scenario import Scenario
 
 __all__ = ["NAMED_SCENARIOS", "parse_scenario", "scenario_spec", "local_dimension", "deterministic_strategies",
            "deterministic_box", "collins_gisin_point", "facets_lrs", "facets_cdd", "check_facet",
-           "lrs_available", "cdd_available", "facet_from_collins_gisin", "collins_gisin_columns"]
+           "lrs_available", "cdd_available", "facet_from_collins_gisin", "collins_gisin_columns", "primitive_integers"]
 
 NAMED_SCENARIOS = {"chsh": "2x2-2x2", "i3322": "3x2-3x2", "cglmp": "2x3-2x3", "tripartite": "2x2-2x2-2x2"}
 _PARTY = re.compile(r"([1-9])(?:x([2-9]))?")
@@ -119,7 +119,8 @@ def facet_from_collins_gisin(scenario: Scenario, constant, coefficients) -> list
     return full
 
 
-def _integers(values) -> list[int]:
+def primitive_integers(values) -> list[int]:
+    """Rationals scaled to coprime integers with the same ratios (all zeros stay zeros)."""
     values = [Fraction(v) for v in values]
     scale = lcm(*(v.denominator for v in values)) if values else 1
     numbers = [int(v * scale) for v in values]
@@ -169,7 +170,7 @@ def facets_lrs(scenario: Scenario, timeout: float | None = None) -> list[tuple[i
             continue
         if len(words) != dimension + 1:
             continue  # the "***** d+1 rational" header
-        facets.add(tuple(_integers(words)))
+        facets.add(tuple(primitive_integers(words)))
     if "linearity" in result.stdout:
         raise InputError("lrs reported a linearity: the points are not full-dimensional")
     return sorted(facets)
@@ -188,7 +189,7 @@ def facets_cdd(scenario: Scenario) -> list[tuple[int, ...]]:
     inequalities = cdd.gmp.copy_inequalities(polyhedron)
     if inequalities.lin_set:
         raise InputError("cddlib reported a linearity: the points are not full-dimensional")
-    return sorted({tuple(_integers(row)) for row in inequalities.array})
+    return sorted({tuple(primitive_integers(row)) for row in inequalities.array})
 
 
 def _rank(vectors: list[list[int]]) -> int:
