@@ -82,6 +82,9 @@ def _strategies(shape):
     return product(*(product(range(d), repeat=m) for m, d in zip(settings, outcomes)))
 
 
+_GROUPS = {}  # shape -> the index images of its relabellings (one scenario kept)
+
+
 def _group(shape, where):
     """Index images of every relabelling (parties of equal shape, settings, outcomes per setting)."""
     settings, outcomes = shape
@@ -97,9 +100,12 @@ def _group(shape, where):
     setting_maps = list(product(*(permutations(range(m)) for m in settings)))
     outcome_maps = list(product(*(product(*([list(permutations(range(d)))] * m))
                                   for m, d in zip(settings, outcomes))))
-    return [relabeling({"parties": p, "settings": [list(s) for s in sigma],
-                        "outcomes": [[list(t) for t in per] for per in tau]}, shape, where)
-            for p in party_maps for sigma in setting_maps for tau in outcome_maps]
+    if shape not in _GROUPS:  # the same for every class of a scenario: listed once per process
+        _GROUPS.clear()
+        _GROUPS[shape] = [relabeling({"parties": p, "settings": [list(s) for s in sigma],
+                                      "outcomes": [[list(t) for t in per] for per in tau]}, shape, where)
+                          for p in party_maps for sigma in setting_maps for tau in outcome_maps]
+    return _GROUPS[shape]
 
 
 def _dimension(shape, where):
