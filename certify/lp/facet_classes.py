@@ -89,6 +89,8 @@ class Geometry:
         self.points = np.array([[1] + collins_gisin_point(scenario, s) for s in self.strategies], dtype=np.int64)
         self.structures = relabelings(scenario)
         self.group = np.array([relabeling_image(scenario, s) for s in self.structures], dtype=np.int64)
+        # images[g, group[g, i]] = v[i] is images[g, j] = v[inverse[g, j]]: a gather, not a scatter
+        self.inverse = np.argsort(self.group, axis=1)
         self._projection()
 
     def _projection(self) -> None:
@@ -130,12 +132,18 @@ class Geometry:
     def canonical(self, normal: tuple[int, ...]) -> tuple[tuple[int, ...], int, int]:
         """``(canonical form, index of a group element mapping normal to it, stabiliser order)``."""
         vector = np.array(normal, dtype=np.int64)
-        images = np.empty_like(self.group)
-        images[np.arange(len(self.group))[:, None], self.group] = vector[None, :]
-        order = np.lexsort(images.T[::-1])
-        best = images[order[0]]
+        images = vector[self.inverse]
+        # The lexicographically least image and the first group element giving it: keep the
+        # elements whose images are least in column 0, then among them in column 1, ...
+        candidates = np.arange(len(images))
+        for column in range(images.shape[1]):
+            values = images[candidates, column]
+            candidates = candidates[values == values.min()]
+            if len(candidates) == 1:
+                break
+        best = images[candidates[0]]
         stabiliser = int((images == vector[None, :]).all(axis=1).sum())
-        return tuple(int(v) for v in best), int(order[0]), stabiliser
+        return tuple(int(v) for v in best), int(candidates[0]), stabiliser
 
     def collins_gisin(self, normal: tuple[int, ...], bound: int) -> tuple[int, ...]:
         """The facet as ``h.(1, p_CG) >= 0`` (values on the deterministic points)."""
@@ -171,21 +179,36 @@ def _neighbours(geometry: Geometry, normal: tuple[int, ...], bound: int) -> list
     ridges = cdd.gmp.copy_inequalities(cdd.gmp.polyhedron_from_matrix(matrix))
     found = set()
     cg_to_normal = _cg_to_full(geometry)
-    facet_h = None
+    loose_points = geometry.points[loose]
+    facet_h = facet_values = None
     for index, row in enumerate(ridges.array):
         if index in ridges.lin_set:
             continue
-        ridge = [Fraction(v) for v in row]
+        # The ridge scaled by a positive number to coprime integers (the same inequality),
+        # so that everything below is exact integer arithmetic.
+        ridge = primitive_integers(row)
         if facet_h is None:
             facet_h = geometry.collins_gisin(normal, bound)
-            facet_values = {k: sum(a * b for a, b in zip(facet_h, points[k])) for k in loose}
-        ridge_values = {k: sum(a * b for a, b in zip(ridge, points[k])) for k in loose}
-        # g = ridge + t h >= 0 on every point: t = max(-r(v) / h(v)) over loose points
-        t = max(-ridge_values[k] / facet_values[k] for k in loose)
-        g = _primitive([a + t * b for a, b in zip(ridge, facet_h)])
+            facet_values = _exact_products(loose_points, facet_h)  # > 0: the points are not tight
+        ridge_values = _exact_products(loose_points, ridge)
+        # g = ridge + t h >= 0 on every point: t = max(-r(v) / h(v)) over loose points, as a
+        # fraction num/den (den > 0), and g scaled by den: den ridge + num h
+        num, den = -ridge_values[0], facet_values[0]
+        for r, h in zip(ridge_values[1:], facet_values[1:]):
+            if -r * den > num * h:
+                num, den = -r, h
+        g = _primitive([den * a + num * b for a, b in zip(ridge, facet_h)])
         full = [sum(g[k] for k, c in enumerate(row) if c) for row in cg_to_normal]
         found.add(geometry.normal_form(full))
     return sorted(found)
+
+
+def _exact_products(points, vector) -> list[int]:
+    """``points @ vector`` exactly: in int64 where no sum can overflow, else in Python integers."""
+    bound = int(np.abs(points).max(initial=0)) * sum(abs(int(v)) for v in vector)
+    if bound < 2 ** 62:
+        return [int(v) for v in points @ np.array(vector, dtype=np.int64)]
+    return [sum(int(a) * int(b) for a, b in zip(row, vector)) for row in points.tolist()]
 
 
 def _cg_to_full(geometry: Geometry) -> list[list[int]]:
@@ -209,8 +232,12 @@ def facet_classes(geometry: Geometry, progress=None) -> list[FacetClass]:
     order = len(geometry.group)
     classes: dict[tuple[int, ...], FacetClass] = {}
     queue = []
+    seen = set()  # normal forms already classified (neighbours repeat)
 
     def add(normal):
+        if normal in seen:
+            return
+        seen.add(normal)
         canonical, _, stabiliser = geometry.canonical(normal)
         if canonical not in classes:
             classes[canonical] = FacetClass(canonical, geometry.bound(canonical), order // stabiliser)
