@@ -6,6 +6,7 @@ import json
 from fractions import Fraction
 from pathlib import Path
 
+from certify.builder.jsonio import write_atomic
 from certify.report.context import ReportContext
 
 __all__ = ["write_catalogue_report", "catalogue_rows"]
@@ -113,5 +114,5 @@ def write_catalogue_report(context: ReportContext) -> list[Path]:
         "",
     ]
     path = context.proofs_dir / "catalogue.md"
-    path.write_text("\n".join(lines))
+    write_atomic(path, "\n".join(lines))
     return [path]
