@@ -153,3 +153,15 @@ def test_committed_catalogue_audits():
         pytest.skip("no committed catalogue")
     results = checker_audit.audit([str(folder)])
     assert checker_audit.exit_code_of(results) == 0
+
+
+def test_exact_products_fall_back_to_python_integers_where_int64_could_overflow():
+    import numpy as np
+
+    from certify.lp.facet_classes import _exact_products
+
+    points = np.array([[1, 0, 1], [1, 1, 1]], dtype=np.int64)
+    small = [3, -5, 7]
+    assert _exact_products(points, small) == [10, 5]
+    huge = [2 ** 70, -(2 ** 69), 1]  # int64 would wrap: the exact sums need Python integers
+    assert _exact_products(points, huge) == [2 ** 70 + 1, 2 ** 70 - 2 ** 69 + 1]

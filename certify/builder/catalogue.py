@@ -112,8 +112,7 @@ def _tight_basis(geometry: Geometry, facet: FacetClass) -> list[int]:
     """Positions of an affinely independent set of D tight deterministic boxes (greedy, exact)."""
     from certify.lp.local_polytope import _rank
 
-    values = geometry.boxes @ np.array(facet.canonical, dtype=np.int64)
-    tight = [k for k, v in enumerate(values.tolist()) if v == facet.bound]
+    tight = [k for k, v in enumerate(geometry.values(facet.canonical)) if v == facet.bound]
     chosen = [tight[0]]
     rows: list[list[int]] = []
     base = geometry.boxes[tight[0]].tolist()

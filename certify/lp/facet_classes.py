@@ -127,7 +127,11 @@ class Geometry:
 
     def bound(self, normal: tuple[int, ...]) -> int:
         """The local bound ``min over deterministic boxes`` of a normal form."""
-        return int((self.boxes @ np.array(normal, dtype=np.int64)).min())
+        return min(self.values(normal))
+
+    def values(self, normal) -> list[int]:
+        """``normal . d`` for every deterministic box d, exactly (integers)."""
+        return _exact_products(self.boxes, normal)
 
     def canonical(self, normal: tuple[int, ...]) -> tuple[tuple[int, ...], int, int]:
         """``(canonical form, index of a group element mapping normal to it, stabiliser order)``."""
@@ -147,7 +151,7 @@ class Geometry:
 
     def collins_gisin(self, normal: tuple[int, ...], bound: int) -> tuple[int, ...]:
         """The facet as ``h.(1, p_CG) >= 0`` (values on the deterministic points)."""
-        values = self.boxes @ np.array(normal, dtype=np.int64) - bound
+        values = [v - bound for v in self.values(normal)]
         # h is determined by its values on the points (full column rank): least squares, exactly
         points = self.points.tolist()
         gram = [[Fraction(sum(p[i] * p[j] for p in points)) for j in range(len(points[0]))]
@@ -170,7 +174,7 @@ def _neighbours(geometry: Geometry, normal: tuple[int, ...], bound: int) -> list
     import cdd
     import cdd.gmp
 
-    values = geometry.boxes @ np.array(normal, dtype=np.int64) - bound
+    values = [v - bound for v in geometry.values(normal)]
     tight = [k for k, v in enumerate(values) if v == 0]
     loose = [k for k, v in enumerate(values) if v > 0]
     points = geometry.points.tolist()
